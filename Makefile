@@ -1,0 +1,56 @@
+# 容器云平台的高可用设计 · 交互式教程
+# The two set-up commands (README): `make book` and `make test`. Every target does its own set-up
+# (a .venv with the pinned requirements) and is idempotent.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.hakit-installed
+PORT   ?= 8000
+
+.PHONY: setup book test lab serve bench student cluster cluster-delete clean
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更新版本 (found " + sys.version.split()[0] + ")")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "无法创建虚拟环境：Debian/Ubuntu 请先运行 sudo apt-get install python3-venv"; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+## Build the HTML book into _build/html (warnings are errors) and print the page to open.
+book: $(STAMP)
+	$(BIN)/python tools/build_book.py
+
+## The whole test suite: unit + property tests, the book build, the browser test, nbval over every
+## book notebook and the real-service labs (Kubernetes labs only when a local cluster is reachable).
+test: $(STAMP)
+	$(BIN)/python -m pytest -q tests book labs --nbval-lax --nbval-current-env --nbval-cell-timeout=600 --timeout=1800
+
+## JupyterLab on the course (live widgets, labs).
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR)
+
+## Serve the built book on http://127.0.0.1:$(PORT)/ (builds it first if needed).
+serve: $(STAMP)
+	@test -f _build/html/index.html || $(BIN)/python tools/build_book.py
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
+
+## Clean and cached build times, page weights, model/widget benchmarks, lab measurements.
+bench: $(STAMP)
+	$(BIN)/python tools/bench.py
+
+## Student versions of every notebook with exercises (solutions replaced) into _build/student/.
+student: $(STAMP)
+	$(BIN)/python tools/make_student.py --out _build/student
+
+## A local kind cluster for the Kubernetes labs (needs Docker and kind on your machine).
+cluster:
+	bash labs/cluster/create.sh
+
+cluster-delete:
+	bash labs/cluster/delete.sh
+
+clean:
+	rm -rf _build

@@ -1,0 +1,73 @@
+"""The course's exercises, one module per chapter, registered in :mod:`hakit.grading`.
+
+How a notebook uses them (answer cell, then check cell)::
+
+    # 答案单元格
+    ### BEGIN SOLUTION
+    downtime_min = 262.8
+    ### END SOLUTION
+
+    # 检查单元格
+    from hakit.grading import check
+    check("n1.downtime_9995", downtime_min)
+
+``hakit.grading.describe(id)`` returns the question text (choices included for n5). Answer
+kinds: see :mod:`hakit.grading`. Labs pass measured values as keyword arguments, e.g.
+``check("labs.failover_budget_share", share, failover_s=measured)``.
+
+Exercise ids (``tests/test_grading.py`` checks this list against the registry)
+-------------------------------------------------------------------------------
+n1 — 绪论：几个 9 与停机预算 (hakit.models.availability)
+  n1.downtime_9995                99.95% 一年允许停机多少分钟（number）
+  n1.downtime_9999_month          99.99% 每月允许停机多少分钟（number）
+  n1.nines_9995                   99.95% 是几个 9：−log10(1−A)（number）
+  n1.budget_fraction_30min_9999   一次 30 分钟中断占 99.99% 年度预算的比例（number，0–1）
+  n1.series_two_999               两个 99.9% 组件串联的可用性（availability）
+  n1.parallel_two_999             两个 99.9% 组件并联的可用性（availability）
+  n1.k_of_n_2of3_99               2-of-3、每个 99% 的可用性（availability）
+  n1.mtbf_mttr                    MTBF 30 天、MTTR 4 小时的稳态可用性（availability）
+  n1.detect_plus_recover          检查 10 s×3 次 + 恢复 60 s 的用户可见中断（number，秒）
+  n1.outages_per_year_9999        上题的中断一年能承受几次（int）
+n2 — Kubernetes 集群高可用：法定人数 (hakit.models.quorum)
+  n2.majority_5                   5 成员的多数派（int）
+  n2.fault_tolerance_4            4 成员能容忍几个故障（int）
+  n2.min_size_tolerate_2          容忍 2 个故障至少几个成员（int）
+  n2.even_sizes_no_gain           n=2…7 中加一个成员不增加容错的规模（set）
+  n2.has_quorum_5_2alive          5 成员剩 2 个能否写入（bool）
+  n2.partition_2_2                4 成员分区成 2+2，几侧能选主（int）
+  n2.cluster_availability_3_099   3 成员、每个 99% 时有多数派的概率（availability）
+  n2.three_or_four                3 与 4 个成员哪个更可用（int：3 或 4）
+n3 — 应用高可用：滚动更新、探针、HPA (hakit.models.rollout, hakit.models.hpa)
+  n3.fenceposts_10_25pct          replicas=10、25%/25% 的 (surge, unavailable)（seq）
+  n3.rollout_bounds_10            上题滚动更新中最多 Pod 数与最少可用数（dict：max_pods, min_available）
+  n3.fenceposts_both_zero         replicas=4、maxSurge=0、maxUnavailable=10% 的 fencepost（seq）
+  n3.startup_protection           startupProbe period 10 s × failureThreshold 30 的保护时长（number，秒）
+  n3.startup_failure_threshold    最坏启动 250 s、period 10 s 时 failureThreshold 至少多少（int）
+  n3.hpa_scale_up                 4 副本、90%/60% 的期望副本数（int）
+  n3.hpa_tolerance                4 副本、64%/60%（容差内）的期望副本数（int）
+  n3.hpa_scale_down               10 副本、20%/50% 的期望副本数（int）
+  n3.hpa_max_replicas             8 副本、200/50、maxReplicas=10 的结果（int）
+n4 — 容器云平台高可用：Sentinel 与 N−1 (hakit.models.quorum, hakit.models.availability)
+  n4.sentinel_votes_5_q2          5 个 Sentinel、quorum=2 时执行故障转移至少要几个（int）
+  n4.sentinel_3_one_box_down      3 机各一 Sentinel、master 整机宕机能否故障转移（bool）
+  n4.sentinel_2_one_box_down      2 机各一 Sentinel、quorum=1、master 整机宕机能否故障转移（bool）
+  n4.sdown_default_seconds        默认 down-after-milliseconds 对应几秒（number）
+  n4.failover_window              down-after 2000 ms + 提升 1.5 s 的写中断（number，秒）
+  n4.n_minus_1_replicas3          3 副本无状态服务最多坏几个仍可用（int）
+  n4.n_minus_1_replicas1          replicas=1 能容忍几个故障（int）
+  n4.min_replicas_node_failure    容忍一个节点故障至少几个副本（int）
+n5 — 总结：复习小测（choice，填字母；q5、q6 为多选）
+  n5.q1_essence                   高可用的本质
+  n5.q2_majority                  5 成员 etcd 的多数派
+  n5.q3_controller_manager        多个 controller manager 如何工作（leader election）
+  n5.q4_raft_commit               Raft 何时提交
+  n5.q5_statefulset               StatefulSet 重建后保持不变的（多选）
+  n5.q6_removed                   已从 Kubernetes 移除的（多选）
+  n5.q7_replicas                  容忍节点故障与 drain 的配置
+labs — 实验
+  labs.etcd_minority_write                3 成员停 2 个后能否写入（bool）
+  labs.etcd_minority_serializable_read    只剩 1 个成员时 serializable 读能否回答（bool）
+  labs.failover_budget_share              实测故障转移耗时占 99.99% 年度预算的比例（number，参数 failover_s）
+  labs.redis_wait_zero                    WAIT 1 100 返回 0 时写入是否已复制（bool）
+  labs.old_master_role_after_empty_restart 旧 master 空配置重启后的 role（str）
+"""

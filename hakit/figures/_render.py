@@ -1,0 +1,44 @@
+"""A Plotly renderer that works both in JupyterLab and in the static book.
+
+Under nbclient Plotly's default renderer emits only ``application/vnd.plotly.v1+json``, which
+myst-nb cannot render (the output is dropped with a warning). The built-in ``notebook`` renderer
+inlines all of plotly.js (~4.8 MB) into every page and loads MathJax from a CDN. This renderer
+emits a ``text/html`` div with *no* plotly.js and no MathJax: the book's Sphinx extension
+(``_ext/hakit_static.py``) serves one local copy of plotly.min.js to pages that contain a figure.
+Outside the book build (JupyterLab, nbval) it also emits the Plotly JSON, which JupyterLab renders
+natively; in the book build (``HAKIT_BOOK_BUILD=1``) it does not, because myst-nb warns about a
+mime type it cannot render and the build treats warnings as errors.
+"""
+from __future__ import annotations
+
+import json
+import os
+
+import plotly.io as pio
+from plotly.io._base_renderers import MimetypeRenderer
+
+NAME = "hakit"
+
+
+class HakitRenderer(MimetypeRenderer):
+    def to_mimebundle(self, fig_dict: dict) -> dict:
+        fig_json = pio.to_json(fig_dict, validate=False, remove_uids=True)
+        html = pio.to_html(
+            fig_dict,
+            include_plotlyjs=False,
+            include_mathjax=False,
+            full_html=False,
+            validate=False,
+            config={"responsive": True, "displaylogo": False},
+        )
+        bundle = {"text/html": html}
+        if os.environ.get("HAKIT_BOOK_BUILD") != "1":
+            bundle["application/vnd.plotly.v1+json"] = json.loads(fig_json)
+        return bundle
+
+
+def register(make_default: bool = True) -> None:
+    """Register the renderer (idempotent) and make it the default."""
+    pio.renderers[NAME] = HakitRenderer()
+    if make_default:
+        pio.renderers.default = NAME

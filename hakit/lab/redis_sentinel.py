@@ -1,0 +1,760 @@
+"""A real, local Redis Sentinel + HAProxy lab (the seed's N.4.2 / N.4.2.1 design).
+
+:class:`LocalRedisSentinel` starts, on 127.0.0.1 with free ports and temporary directories:
+
+- one Redis master (``redis-0``) and ``replicas`` replicas (``redis-1`` …), each started with
+  ``--replicaof`` the master and ``--repl-diskless-sync-delay 0`` (else the first full sync
+  waits 5 s for more replicas to join);
+- ``sentinels`` Sentinels (``sentinel-0`` …), ``redis-server <conf> --sentinel``, each with a
+  freshly generated, writable config file (Sentinel rewrites its config file to persist state);
+  they are started only after every replica is linked (``master_link_status:up``);
+- an HAProxy (``haproxy``) whose single backend contains every Redis instance and routes to
+  the one that passes a ``tcp-check`` (``PING``/``+PONG``, ``info replication``/``role:master``,
+  ``QUIT``/``+OK``), with ``on-marked-down shutdown-sessions`` so clients of a demoted or dead
+  master are cut off instead of lingering.
+
+Everything belongs to a :class:`hakit.lab.process.ProcessSet`: leaving the ``with`` block (also
+by an exception or a kernel interrupt) stops every process and removes the directories.
+
+Semantics used here, with their sources:
+
+- Sentinel: a master is SDOWN after ``down-after-milliseconds`` without a valid PING reply,
+  ODOWN when ``quorum`` Sentinels agree; a failover needs a majority of Sentinels to elect a
+  leader, which sends ``REPLICAOF NO ONE`` to the chosen replica and reconfigures the others;
+  clients ask ``SENTINEL get-master-addr-by-name``.  Defaults: down-after-milliseconds 30000,
+  failover-timeout 180000.  https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/
+  and redis/redis ``sentinel.conf``.
+- Sentinel turns a returned instance that still claims ``role:master`` into a replica only
+  after it has reported that role for a while (``SENTINEL_PUBLISH_PERIOD*4`` = 8 s) and INFO
+  is polled every 10 s (1 s while a failover is running) — redis/redis ``src/sentinel.c``
+  (``sentinelRefreshInstanceInfo``).  Hence the ~10 s two-master window shown in the lab.
+- Replication is asynchronous; ``WAIT numreplicas timeout`` blocks until the write reached that
+  many replicas and returns how many did; ``min-replicas-to-write`` / ``min-replicas-max-lag``
+  make a master refuse writes (``NOREPLICAS``) without enough recent replicas.
+  https://redis.io/docs/latest/commands/wait/ and
+  https://redis.io/docs/latest/operate/oss_and_stack/management/replication/
+- HAProxy: ``option tcp-check`` with ``tcp-check send``/``expect string``; ``check inter``,
+  ``fall`` (consecutive failed checks to mark DOWN), ``rise`` (successes to mark UP);
+  ``on-marked-down shutdown-sessions``; runtime ``show stat`` on the ``stats socket`` (CSV,
+  ``status`` column).  https://docs.haproxy.org/2.6/configuration.html (sections 5.2, 4.2
+  "option tcp-check") and https://docs.haproxy.org/2.6/management.html ("show stat").
+- redis-py retries a failed command by default; ``Retry(NoBackoff(), 0)`` makes each failure
+  visible (https://redis.readthedocs.io/en/stable/retry.html).
+
+Never touches a system Redis on 6379: every port comes from :func:`free_port`.
+"""
+from __future__ import annotations
+
+import socket
+import statistics
+import time
+from pathlib import Path
+from typing import Callable
+
+from .process import (
+    ManagedProcess,
+    MissingBinaryError,
+    ProcessSet,
+    free_port,
+    leftover_processes,
+    require_binary,
+    wait_until,
+)
+
+__all__ = [
+    "LocalRedisSentinel",
+    "preflight",
+    "no_retry_client",
+    "MARKER",
+    "MissingBinaryError",
+    "leftover_processes",
+    "summarize",
+]
+
+#: Every temp dir (and so every process command line) of this lab contains this marker.
+MARKER = "hakit-redis-lab-"
+MASTER_NAME = "mymaster"
+HOST = "127.0.0.1"
+
+REDIS_PKG = ("redis-server", "redis-server", "redis")
+HAPROXY_PKG = ("haproxy", "haproxy", "haproxy")
+
+
+def preflight(haproxy: bool = True) -> dict:
+    """Check the binaries; return ``{"redis-server": path, "haproxy": path}``.
+
+    Raises :class:`MissingBinaryError` naming the package to install (Debian ``redis-server`` /
+    ``haproxy``; macOS ``brew install redis haproxy``).
+    """
+    found = {"redis-server": require_binary(*REDIS_PKG)}
+    if haproxy:
+        found["haproxy"] = require_binary(*HAPROXY_PKG)
+    return found
+
+
+def no_retry_client(port: int, timeout: float = 0.3, **kw):
+    """A redis-py client that fails fast and never retries (``Retry(NoBackoff(), 0)``)."""
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return redis.Redis(
+        host=HOST,
+        port=port,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        retry=Retry(NoBackoff(), 0),
+        decode_responses=True,
+        **kw,
+    )
+
+
+def summarize(values) -> dict:
+    """min / median / max / n of a list of numbers (for repeated measurements)."""
+    vals = [float(v) for v in values if v is not None]
+    if not vals:
+        return {"n": 0, "min": None, "median": None, "max": None}
+    return {"n": len(vals), "min": min(vals), "median": statistics.median(vals), "max": max(vals)}
+
+
+def _check_int(name: str, value, lo: int, hi: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < lo or (hi is not None and value > hi):
+        allowed = f">= {lo}" if hi is None else f"{lo}..{hi}"
+        raise ValueError(f"{name}: Invalid value: {value!r}: 必须是整数，允许范围 {allowed}")
+    return value
+
+
+class LocalRedisSentinel:
+    """Master + replicas + Sentinels (+ HAProxy) on loopback; see the module docstring.
+
+    Instance names: ``redis-0`` (the first master), ``redis-1`` …, ``sentinel-0`` …, ``haproxy``.
+    Use as a context manager (``with LocalRedisSentinel() as lab:``) or call :meth:`start` and
+    :meth:`close`.  ``startup_seconds`` holds the measured start-up time.
+    """
+
+    def __init__(
+        self,
+        replicas: int = 2,
+        sentinels: int = 3,
+        haproxy: bool = True,
+        down_after_milliseconds: int = 2000,
+        failover_timeout: int = 10000,
+        quorum: int | None = None,
+        parallel_syncs: int = 1,
+        haproxy_inter_ms: int = 500,
+        haproxy_fall: int = 2,
+        haproxy_rise: int = 1,
+        min_replicas_to_write: int = 0,
+        min_replicas_max_lag: int = 10,
+        start_timeout: float = 20.0,
+        log: Callable[[str], None] | None = None,
+    ):
+        self.replicas = _check_int("replicas", replicas, 0, 8)
+        self.sentinels = _check_int("sentinels", sentinels, 1, 9)
+        self.down_after_milliseconds = _check_int("down-after-milliseconds", down_after_milliseconds, 100)
+        self.failover_timeout = _check_int("failover-timeout", failover_timeout, 1000)
+        if quorum is None:
+            quorum = self.sentinels // 2 + 1
+        self.quorum = _check_int("quorum", quorum, 1, self.sentinels)
+        self.parallel_syncs = _check_int("parallel-syncs", parallel_syncs, 1)
+        self.haproxy = bool(haproxy)
+        self.haproxy_inter_ms = _check_int("haproxy inter (ms)", haproxy_inter_ms, 50)
+        self.haproxy_fall = _check_int("haproxy fall", haproxy_fall, 1)
+        self.haproxy_rise = _check_int("haproxy rise", haproxy_rise, 1)
+        self.min_replicas_to_write = _check_int("min-replicas-to-write", min_replicas_to_write, 0)
+        self.min_replicas_max_lag = _check_int("min-replicas-max-lag", min_replicas_max_lag, 1)
+        if start_timeout <= 0:
+            raise ValueError(f"start_timeout: Invalid value: {start_timeout!r}: 必须是正的秒数")
+        self.start_timeout = float(start_timeout)
+        self._log = log
+        self.ps: ProcessSet | None = None
+        self.dir: Path | None = None
+        self.ports: dict[str, int] = {}
+        self.procs: dict[str, ManagedProcess] = {}
+        self.startup_seconds: float | None = None
+        self.timings: dict[str, float] = {}
+
+    # ------------------------------------------------------------------ names
+    @property
+    def redis_names(self) -> list[str]:
+        return [f"redis-{i}" for i in range(self.replicas + 1)]
+
+    @property
+    def sentinel_names(self) -> list[str]:
+        return [f"sentinel-{i}" for i in range(self.sentinels)]
+
+    def _say(self, msg: str) -> None:
+        if self._log is not None:
+            self._log(msg)
+
+    def _check_name(self, name: str, kinds=("redis", "sentinel", "haproxy")) -> str:
+        valid = []
+        if "redis" in kinds:
+            valid += self.redis_names
+        if "sentinel" in kinds:
+            valid += self.sentinel_names
+        if "haproxy" in kinds and self.haproxy:
+            valid += ["haproxy"]
+        if name not in valid:
+            raise ValueError(f"name: Invalid value: {name!r}: 允许的实例名为 {', '.join(valid)}")
+        return name
+
+    # ------------------------------------------------------------------ configs
+    def redis_argv(self, name: str, replicaof: int | None) -> list[str]:
+        """argv of one Redis data instance (no persistence: a restart comes back empty)."""
+        d = self.dir / name
+        argv = [
+            self._redis_bin, "--port", str(self.ports[name]), "--bind", HOST,
+            "--dir", str(d), "--save", "", "--appendonly", "no",
+            "--repl-diskless-sync-delay", "0",
+            "--protected-mode", "no",
+            # keep our marker (the temp dir) visible in /proc/<pid>/cmdline
+            "--set-proc-title", "no",
+            "--min-replicas-to-write", str(self.min_replicas_to_write),
+            "--min-replicas-max-lag", str(self.min_replicas_max_lag),
+        ]
+        if replicaof is not None:
+            argv += ["--replicaof", HOST, str(replicaof)]
+        return argv
+
+    def sentinel_conf(self, name: str, master_port: int) -> str:
+        """Text of a fresh Sentinel config (Sentinel will rewrite this file)."""
+        return "\n".join([
+            f"port {self.ports[name]}",
+            f"bind {HOST}",
+            "protected-mode no",
+            "daemonize no",
+            'logfile ""',
+            f"dir {self.dir / name}",
+            f"sentinel monitor {MASTER_NAME} {HOST} {master_port} {self.quorum}",
+            f"sentinel down-after-milliseconds {MASTER_NAME} {self.down_after_milliseconds}",
+            f"sentinel failover-timeout {MASTER_NAME} {self.failover_timeout}",
+            f"sentinel parallel-syncs {MASTER_NAME} {self.parallel_syncs}",
+            "",
+        ])
+
+    def haproxy_cfg(self) -> str:
+        """HAProxy config: one TCP frontend, a backend that routes to ``role:master`` only."""
+        lines = [
+            "global",
+            f"    stats socket {self.dir / 'haproxy.sock'} mode 600 level admin",
+            "    maxconn 512",
+            "defaults",
+            "    mode tcp",
+            "    timeout connect 500ms",
+            "    timeout client 60s",
+            "    timeout server 60s",
+            f"    timeout check {max(100, self.haproxy_inter_ms)}ms",
+            "frontend redis_master",
+            f"    bind {HOST}:{self.ports['haproxy']}",
+            "    default_backend redis_nodes",
+            "backend redis_nodes",
+            "    option tcp-check",
+            "    tcp-check connect",
+            "    tcp-check send PING\\r\\n",
+            "    tcp-check expect string +PONG",
+            "    tcp-check send info\\ replication\\r\\n",
+            "    tcp-check expect string role:master",
+            "    tcp-check send QUIT\\r\\n",
+            "    tcp-check expect string +OK",
+        ]
+        for name in self.redis_names:
+            lines.append(
+                f"    server {name} {HOST}:{self.ports[name]} check inter {self.haproxy_inter_ms}ms "
+                f"fall {self.haproxy_fall} rise {self.haproxy_rise} on-marked-down shutdown-sessions"
+            )
+        return "\n".join(lines) + "\n"
+
+    # ------------------------------------------------------------------ lifecycle
+    def __enter__(self) -> "LocalRedisSentinel":
+        return self.start()
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        self.close()
+        return False
+
+    def start(self) -> "LocalRedisSentinel":
+        """Start everything and wait until it is ready (bounded by ``start_timeout``)."""
+        if self.ps is not None:
+            raise RuntimeError("实验环境已经启动过；请新建一个 LocalRedisSentinel")
+        bins = preflight(self.haproxy)
+        self._redis_bin = bins["redis-server"]
+        self._haproxy_bin = bins.get("haproxy")
+        t0 = time.monotonic()
+        self.ps = ProcessSet("redis-sentinel-lab")
+        try:
+            self._start(t0)
+        except BaseException:
+            self.close()
+            raise
+        self.startup_seconds = time.monotonic() - t0
+        self._say(f"就绪：{self.startup_seconds:.2f} s")
+        return self
+
+    def _start(self, t0: float) -> None:
+        deadline = t0 + self.start_timeout
+        left = lambda: max(0.1, deadline - time.monotonic())  # noqa: E731
+        self.dir = self.ps.mkdtemp(prefix=MARKER)
+        names = self.redis_names + self.sentinel_names + (["haproxy"] if self.haproxy else [])
+        used: set[int] = set()
+        for n in names:
+            p = free_port()
+            while p in used or p == 6379:
+                p = free_port()
+            used.add(p)
+            self.ports[n] = p
+        master = self.redis_names[0]
+        for i, n in enumerate(self.redis_names):
+            (self.dir / n).mkdir()
+            argv = self.redis_argv(n, None if i == 0 else self.ports[master])
+            self.procs[n] = self.ps.spawn(n, argv, self.dir / f"{n}.log")
+        self._say(f"启动 {len(self.redis_names)} 个 Redis（1 主 {self.replicas} 从）…")
+        wait_until(lambda: self.client(master).ping(), left(), f"{master} 接受连接")
+        if self.replicas:
+            wait_until(self._replicas_linked, left(), "所有 replica 完成全量同步（master_link_status:up）")
+        self.timings["replicas_linked"] = time.monotonic() - t0
+        if self.haproxy:
+            (self.dir / "haproxy.cfg").write_text(self.haproxy_cfg())
+            self.procs["haproxy"] = self.ps.spawn(
+                "haproxy", [self._haproxy_bin, "-f", str(self.dir / "haproxy.cfg"), "-db"],
+                self.dir / "haproxy.log")
+        for n in self.sentinel_names:
+            (self.dir / n).mkdir()
+            conf = self.dir / n / "sentinel.conf"
+            conf.write_text(self.sentinel_conf(n, self.ports[master]))
+            conf.chmod(0o644)
+            self.procs[n] = self.ps.spawn(n, [self._redis_bin, str(conf), "--sentinel"], self.dir / f"{n}.log")
+        self._say(f"启动 {self.sentinels} 个 Sentinel" + ("和 HAProxy" if self.haproxy else "") + "…")
+        wait_until(self._sentinels_converged, left(), "每个 Sentinel 都发现了全部 replica 和其他 Sentinel")
+        self.timings["sentinels_converged"] = time.monotonic() - t0
+        if self.haproxy:
+            wait_until(lambda: self.haproxy_up() == [master], left(), f"HAProxy 只把 {master} 标记为 UP")
+            self.timings["haproxy_routed"] = time.monotonic() - t0
+
+    def _replicas_linked(self) -> bool:
+        info = self.client(self.redis_names[0]).info("replication")
+        if info.get("connected_slaves", 0) < self.replicas:
+            return False
+        return all(self.client(n).info("replication").get("master_link_status") == "up"
+                   for n in self.redis_names[1:])
+
+    def _sentinels_converged(self) -> bool:
+        for n in self.sentinel_names:
+            m = self.sentinel_client(n).sentinel_master(MASTER_NAME)
+            if int(m.get("num-slaves", 0)) < self.replicas or int(m.get("num-other-sentinels", 0)) < self.sentinels - 1:
+                return False
+        return True
+
+    def close(self) -> None:
+        """Stop every process and remove the temp dirs (idempotent)."""
+        if self.ps is not None and not self.ps.closed:
+            self.ps.close(timeout=3)
+
+    stop = close
+
+    # ------------------------------------------------------------------ clients
+    def addr(self, name: str) -> tuple[str, int]:
+        self._check_name(name)
+        return HOST, self.ports[name]
+
+    def client(self, name: str, timeout: float = 0.3):
+        """A fail-fast, no-retry redis-py client to one instance (Redis or Sentinel)."""
+        self._check_name(name, ("redis", "sentinel"))
+        return no_retry_client(self.ports[name], timeout)
+
+    sentinel_client = client
+
+    def client_via_haproxy(self, timeout: float = 0.3):
+        """A fail-fast, no-retry client to the HAProxy frontend (the "always the master" address)."""
+        if not self.haproxy:
+            raise ValueError("haproxy: Invalid value: False: 这个实验环境没有启动 HAProxy")
+        return no_retry_client(self.ports["haproxy"], timeout)
+
+    def name_of_port(self, port: int) -> str | None:
+        for n, p in self.ports.items():
+            if p == int(port):
+                return n
+        return None
+
+    # ------------------------------------------------------------------ state
+    def master_addr_by_sentinel(self) -> dict[str, tuple[str, int] | None]:
+        """``SENTINEL get-master-addr-by-name`` asked of every Sentinel (None if it does not answer)."""
+        out = {}
+        for n in self.sentinel_names:
+            try:
+                host, port = self.sentinel_client(n).sentinel_get_master_addr_by_name(MASTER_NAME)
+                out[n] = (host, int(port))
+            except Exception:  # noqa: BLE001 - down or paused sentinel
+                out[n] = None
+        return out
+
+    def sentinel_master(self) -> str | None:
+        """The instance name that a majority of Sentinels report as master, else None."""
+        votes: dict[str, int] = {}
+        for a in self.master_addr_by_sentinel().values():
+            if a is not None:
+                nm = self.name_of_port(a[1])
+                votes[nm] = votes.get(nm, 0) + 1
+        for nm, v in votes.items():
+            if v >= self.sentinels // 2 + 1:
+                return nm
+        return None
+
+    def role(self, name: str) -> str:
+        """``master`` / ``slave`` (from ``INFO replication``), ``paused`` or ``down``."""
+        self._check_name(name, ("redis",))
+        p = self.procs.get(name)
+        if p is None or not p.running:
+            return "down"
+        if p.paused:
+            return "paused"
+        try:
+            return self.client(name).info("replication")["role"]
+        except Exception:  # noqa: BLE001
+            return "down"
+
+    def roles(self) -> dict[str, str]:
+        return {n: self.role(n) for n in self.redis_names}
+
+    def masters(self) -> list[str]:
+        """Every Redis instance that currently says ``role:master``."""
+        return [n for n, r in self.roles().items() if r == "master"]
+
+    def haproxy_states(self) -> dict[str, str]:
+        """Backend server states from ``show stat`` on the stats socket (``UP``, ``DOWN`` …)."""
+        if not self.haproxy:
+            raise ValueError("haproxy: Invalid value: False: 这个实验环境没有启动 HAProxy")
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(1.0)
+            s.connect(str(self.dir / "haproxy.sock"))
+            s.sendall(b"show stat\n")
+            chunks = []
+            while True:
+                b = s.recv(65536)
+                if not b:
+                    break
+                chunks.append(b)
+        text = b"".join(chunks).decode()
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        header = lines[0].lstrip("# ").split(",")
+        ix_px, ix_sv, ix_st = header.index("pxname"), header.index("svname"), header.index("status")
+        out = {}
+        for ln in lines[1:]:
+            f = ln.split(",")
+            if f[ix_px] == "redis_nodes" and f[ix_sv] not in ("BACKEND", "FRONTEND"):
+                out[f[ix_sv]] = f[ix_st]
+        return out
+
+    def haproxy_up(self) -> list[str]:
+        """Backend servers HAProxy routes to right now (status starting with ``UP``)."""
+        return sorted(n for n, st in self.haproxy_states().items() if st.startswith("UP"))
+
+    # ------------------------------------------------------------------ faults
+    def kill(self, name: str) -> None:
+        """SIGKILL one instance (a crash)."""
+        self._check_name(name)
+        self._say(f"kill -9 {name}")
+        self.procs[name].kill()
+
+    def pause(self, name: str) -> None:
+        """SIGSTOP: frozen, still holding its port (peers see silence, not a refusal)."""
+        self._check_name(name)
+        self.procs[name].pause()
+
+    def resume(self, name: str) -> None:
+        """SIGCONT a paused instance."""
+        self._check_name(name)
+        self.procs[name].resume()
+
+    def restart(self, name: str, as_replica: bool = False, timeout: float = 5.0) -> None:
+        """Start a stopped/killed instance again on the same port.
+
+        A Redis instance always comes back **empty** (no persistence).  ``as_replica=False``
+        starts it without ``replicaof``: it reports ``role:master`` (the seed design's trap);
+        ``as_replica=True`` starts it with ``replicaof`` the master the Sentinels agree on.
+        Sentinels and HAProxy restart with their own (rewritten) config.
+        """
+        self._check_name(name)
+        p = self.procs[name]
+        if p.running:
+            p.kill()
+        if name.startswith("redis-"):
+            for f in (self.dir / name).glob("*.rdb"):
+                f.unlink()
+            replicaof = None
+            if as_replica:
+                m = wait_until(lambda: (lambda x: x if x not in (None, name) else None)(self.sentinel_master()),
+                               timeout + 10, f"Sentinel 多数选出 {name} 以外的 master（才能以 replica 身份重启）")
+                replicaof = self.ports[m]
+            p.argv = self.redis_argv(name, replicaof)
+        elif as_replica:
+            raise ValueError(f"as_replica: Invalid value: True: 只适用于 Redis 实例，不适用于 {name}")
+        self._say(f"重启 {name}" + ("（作为 replica）" if as_replica else ""))
+        p.start()
+        if name.startswith("redis-") or name.startswith("sentinel-"):
+            wait_until(lambda: self.client(name).ping(), timeout, f"{name} 重启后接受连接")
+
+    def cut_off_replicas(self) -> list[str]:
+        """SIGSTOP every replica and ``CLIENT KILL TYPE replica`` on the master.
+
+        From now on the master acknowledges writes that no replica has.  Returns the paused names.
+        """
+        m = self.sentinel_master()
+        paused = [n for n in self.redis_names if n != m and self.role(n) == "slave"]
+        for n in paused:
+            self.pause(n)
+        self.client(m).client_kill_filter(_type="replica")
+        return paused
+
+    # ------------------------------------------------------------------ waits
+    def wait_for_failover(self, old_master: str, timeout: float = 15.0) -> str:
+        """Wait until a majority of Sentinels name a new master that says ``role:master``.
+
+        Returns its name; raises ``TimeoutError`` after ``timeout`` s.
+        """
+        def done():
+            m = self.sentinel_master()
+            return m if m not in (None, old_master) and self.role(m) == "master" else None
+        return wait_until(done, timeout, f"Sentinel 完成故障转移（{old_master} 之外的新 master）")
+
+    def wait_haproxy_routes_to(self, name: str, timeout: float = 10.0) -> None:
+        wait_until(lambda: self.haproxy_up() == [name], timeout, f"HAProxy 只路由到 {name}")
+
+    def wait_replica_linked(self, name: str, timeout: float = 10.0) -> None:
+        """Wait until ``name`` is an online replica and every Sentinel lists it."""
+        def ok():
+            if self.client(name).info("replication").get("master_link_status") != "up":
+                return False
+            port = self.ports[name]
+            for s in self.sentinel_names:
+                reps = self.sentinel_client(s).sentinel_slaves(MASTER_NAME)
+                if not any(int(r["port"]) == port and "s_down" not in r["flags"] for r in reps):
+                    return False
+            return True
+        wait_until(ok, timeout, f"{name} 作为 replica 同步完成且所有 Sentinel 都看到它")
+
+    def heal(self, timeout: float = 15.0) -> None:
+        """Bring every dead or paused Redis instance back as a replica of the current master."""
+        for n in self.redis_names:
+            p = self.procs[n]
+            if p.running and p.paused:
+                p.resume()
+        for n in self.redis_names:
+            if not self.procs[n].running:
+                self.restart(n, as_replica=True)
+        m = self.sentinel_master()
+        for n in self.redis_names:
+            if n != m:
+                self.wait_replica_linked(n, timeout)
+        if self.haproxy:
+            self.wait_haproxy_routes_to(m, timeout)
+
+    # ------------------------------------------------------------------ experiments
+    def _write(self, c, key: str, wait_replicas: int = 0, wait_ms: int = 100):
+        """SET key through client c on one connection; returns (ok, served_by_name, error)."""
+        try:
+            pipe = c.pipeline(transaction=False)
+            pipe.set(key, "1")
+            pipe.client_info()
+            if wait_replicas:
+                pipe.execute_command("WAIT", wait_replicas, wait_ms)
+            res = pipe.execute()
+            served = self.name_of_port(int(res[1]["laddr"].rsplit(":", 1)[1]))
+            if wait_replicas and int(res[2]) < wait_replicas:
+                return False, served, f"WAIT: 只有 {res[2]} 个 replica 确认"
+            return True, served, None
+        except Exception as e:  # noqa: BLE001
+            c.connection_pool.disconnect()
+            return False, None, f"{type(e).__name__}: {e}"
+
+    def measure_failover(self, timeout: float = 20.0, interval: float = 0.02,
+                         progress: Callable[[str], None] | None = None) -> dict:
+        """Kill the current master while writing through HAProxy; time everything.
+
+        Returns a dict with seconds since the kill: ``first_failure``, ``last_failure``,
+        ``first_success_new`` (first write acknowledged by another instance = the write
+        unavailability window), ``sdown``/``odown``/``switch_master`` (from the Sentinel
+        pub/sub events), ``haproxy_old_down``/``haproxy_new_up``, plus ``old``, ``new`` and the
+        write log ``writes`` = [(t, ok, served_by)].
+        """
+        say = progress or self._say
+        old = self.sentinel_master()
+        c = self.client_via_haproxy(0.2)
+        subs = []
+        for s in self.sentinel_names:  # every Sentinel: only the elected leader publishes +promoted-slave
+            ev = self.sentinel_client(s, 1.0).pubsub()
+            ev.psubscribe("*")
+            ev.get_message(timeout=0.5)
+            subs.append(ev)
+        writes, events = [], {}
+        try:
+            for _ in range(5):  # warm up: writes succeed through HAProxy before the crash
+                ok, served, _e = self._write(c, "warmup")
+                if not ok or served != old:
+                    raise RuntimeError(f"故障注入前写入失败或不在 {old} 上：{_e}")
+            self.procs[old].kill()
+            t0 = time.monotonic()
+            say(f"已 kill -9 {old}，持续写入中 …")
+            result = {"old": old, "new": None}
+            i, next_poll, last_say = 0, 0.0, 0.0
+            while True:
+                now = time.monotonic() - t0
+                if now > timeout:
+                    raise TimeoutError(f"等待超时（{timeout} s）：经 HAProxy 的写入在新 master 上恢复")
+                ok, served, _e = self._write(c, f"fo:{i}")
+                t = time.monotonic() - t0
+                writes.append((t, ok, served))
+                i += 1
+                if not ok:
+                    result.setdefault("first_failure", t)
+                    result["last_failure"] = t
+                elif served != old and "first_success_new" not in result:
+                    result["first_success_new"] = t
+                    result["new"] = served
+                for ev in subs:
+                    while True:
+                        m = ev.get_message(timeout=0)
+                        if m is None:
+                            break
+                        if m.get("type") == "pmessage":
+                            events.setdefault(m["channel"], time.monotonic() - t0)
+                if t >= next_poll and self.haproxy:
+                    try:
+                        st = self.haproxy_states()
+                        if not st[old].startswith("UP"):
+                            result.setdefault("haproxy_old_down", t)
+                        ups = [n for n, s in st.items() if s.startswith("UP") and n != old]
+                        if ups:
+                            result.setdefault("haproxy_new_up", t)
+                    except Exception:  # noqa: BLE001
+                        pass
+                    next_poll = t + 0.05
+                if t - last_say > 1.0:
+                    say(f"  t={t:4.1f} s  写入 {'成功' if ok else '失败'}")
+                    last_say = t
+                if "first_success_new" in result and (
+                        "+switch-master" in events and t - result["first_success_new"] > 0.3
+                        or t - result["first_success_new"] > 3.0):
+                    break
+                time.sleep(interval)
+        finally:
+            for ev in subs:
+                try:
+                    ev.close()
+                except Exception:  # noqa: BLE001
+                    pass
+        result["sdown"] = events.get("+sdown")
+        result["odown"] = events.get("+odown")
+        result["switch_master"] = events.get("+switch-master")
+        result["events"] = dict(sorted(events.items(), key=lambda kv: kv[1]))
+        result["writes"] = writes
+        result["window"] = result.get("first_success_new")
+        say(f"新 master：{result['new']}，写入不可用窗口 {result['window']:.2f} s")
+        return result
+
+    def measure_async_loss(self, n_writes: int = 30, wait_replicas: int = 0, wait_ms: int = 100,
+                           timeout: float = 20.0, progress: Callable[[str], None] | None = None) -> dict:
+        """Cut the replicas off, write ``n_writes`` keys to the master, kill it, fail over.
+
+        With ``wait_replicas`` > 0 every SET is followed by ``WAIT wait_replicas wait_ms`` and
+        counts as acknowledged only if enough replicas confirmed.  Returns counts:
+        ``acknowledged``, ``executed`` (SET returned OK), ``lost_acknowledged`` (acknowledged
+        but missing on the new master), ``new`` master name.
+        """
+        _check_int("n_writes", n_writes, 1, 10000)
+        say = progress or self._say
+        old = self.sentinel_master()
+        paused = self.cut_off_replicas()
+        say(f"已暂停 {', '.join(paused)} 并断开 {old} 的 replica 连接；写入 {n_writes} 个键 …")
+        c = self.client(old, 1.0)
+        tag = f"loss{'W' if wait_replicas else ''}:{time.monotonic_ns()}"
+        executed, acked = [], []
+        try:
+            for i in range(n_writes):
+                key = f"{tag}:{i}"
+                assert c.set(key, "1")
+                executed.append(key)
+                if wait_replicas:
+                    if int(c.execute_command("WAIT", wait_replicas, wait_ms)) >= wait_replicas:
+                        acked.append(key)
+                else:
+                    acked.append(key)
+            self.procs[old].kill()
+            say(f"已 kill -9 {old}；恢复 replica，等待故障转移 …")
+        finally:
+            for n in paused:
+                self.resume(n)
+        new = self.wait_for_failover(old, timeout)
+        cn = self.client(new, 1.0)
+        present = set(k for k, v in zip(executed, cn.mget(executed) if executed else []) if v is not None)
+        lost = [k for k in acked if k not in present]
+        res = {"old": old, "new": new, "n_writes": n_writes, "wait_replicas": wait_replicas,
+               "executed": len(executed), "acknowledged": len(acked),
+               "present_on_new_master": len(present), "lost_acknowledged": len(lost)}
+        say(f"确认 {len(acked)} 个，新 master {new} 上缺失其中 {len(lost)} 个")
+        return res
+
+    def measure_two_masters(self, restart_as_replica: bool = False, duration: float = 15.0,
+                            interval: float = 0.05, progress: Callable[[str], None] | None = None) -> dict:
+        """After a failover, restart the dead old master and watch HAProxy for ``duration`` s.
+
+        Requires a dead instance (call after :meth:`measure_failover`).  Restarts it empty, as a
+        master (``restart_as_replica=False``) or as a replica.  Writes through HAProxy with a new
+        connection each time and records which instance acknowledged each write.  Returns
+        ``two_master_seconds`` (total time HAProxy had >= 2 servers UP), ``demoted_after`` (s
+        until the restarted instance says role:slave), ``acked_by_rogue``, ``lost`` (acked
+        writes missing from the real master afterwards), ``rejected``, and a ``timeline``.
+        """
+        say = progress or self._say
+        dead = [n for n in self.redis_names if not self.procs[n].running]
+        if not dead:
+            raise RuntimeError("没有已停止的 Redis 实例：请先做一次故障转移（measure_failover）")
+        rogue = dead[0]
+        master = self.sentinel_master()
+        self.restart(rogue, as_replica=restart_as_replica)
+        t0 = time.monotonic()
+        say(f"{rogue} 已{'以 replica 身份' if restart_as_replica else '空数据、以 master 身份'}重启，观察 {duration:.0f} s …")
+        timeline, acked, rejected = [], [], 0
+        demoted_after = None
+        i, last_say = 0, -1.0
+        while True:
+            t = time.monotonic() - t0
+            if t > duration:
+                break
+            try:
+                up = self.haproxy_up()
+            except Exception:  # noqa: BLE001
+                up = []
+            role = self.role(rogue)
+            if role == "slave" and demoted_after is None:
+                demoted_after = t
+            c = self.client_via_haproxy(0.2)
+            key = f"split:{rogue}:{i}"
+            ok, served, err = self._write(c, key)
+            c.close()
+            i += 1
+            if ok:
+                acked.append((key, served))
+            elif err and ("NOREPLICAS" in err or "READONLY" in err):
+                rejected += 1
+            timeline.append((t, len(up), role, served if ok else None))
+            if t - last_say >= 2.0:
+                say(f"  t={t:4.1f} s  HAProxy UP={up}  {rogue} role={role}")
+                last_say = t
+            if demoted_after is not None and t > demoted_after + 1.0 and len(up) <= 1 and t > 2.0:
+                break
+            time.sleep(interval)
+        two = 0.0
+        for (ta, na, _r, _s), (tb, _nb, _r2, _s2) in zip(timeline, timeline[1:]):
+            if na >= 2:
+                two += tb - ta
+        by_rogue = [k for k, s in acked if s == rogue]
+        real = self.sentinel_master() or master
+        vals = self.client(real, 1.0).mget([k for k, _ in acked]) if acked else []
+        lost = sum(1 for v in vals if v is None)
+        res = {"rogue": rogue, "master": real, "restart_as_replica": restart_as_replica,
+               "two_master_seconds": two, "demoted_after": demoted_after,
+               "acknowledged": len(acked), "acked_by_rogue": len(by_rogue), "lost": lost,
+               "rejected": rejected, "timeline": timeline}
+        say(f"两个 master 同时在 HAProxy 中 UP 共 {two:.1f} s；{rogue} 确认了 {len(by_rogue)} 个写入，丢失 {lost} 个")
+        return res

@@ -1,0 +1,463 @@
+"""弹性伸缩 (HorizontalPodAutoscaler, HPA)：autoscaling/v2 的算法与 ``behavior``（稳定窗口、伸缩策略）。
+
+Sources (read upstream, not copied; each rule below names its source):
+
+- [DOCS] https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/ :
+  "Algorithm details" (``desiredReplicas = ceil[currentReplicas * (currentMetricValue /
+  desiredMetricValue)]``, skipped when the ratio is within the tolerance, 0.1 by default via
+  ``--horizontal-pod-autoscaler-tolerance``), the sync period (15 s,
+  ``--horizontal-pod-autoscaler-sync-period``), "Configurable scaling behavior" and "Default
+  Behavior" (scaleDown: stabilizationWindowSeconds 300, Percent 100 per 15 s; scaleUp:
+  stabilizationWindowSeconds 0, Percent 100 per 15 s and Pods 4 per 15 s, selectPolicy Max).
+- [CALC] kubernetes/kubernetes ``pkg/controller/podautoscaler/replica_calculator.go``
+  (``GetResourceReplicas``: ``usageRatio = current/target``; unchanged if
+  ``|1 - usageRatio| <= tolerance``, else ``ceil(usageRatio * readyPodCount)``).
+- [HPA] ``pkg/controller/podautoscaler/horizontal.go``: ``reconcileAutoscaler`` (current >
+  maxReplicas -> maxReplicas; current < minReplicas -> minReplicas; replicas 0 with minReplicas
+  != 0 -> scaling disabled), ``stabilizeRecommendationWithBehaviors`` (scale-up: the *minimum*
+  recommendation within the scaleUp window; scale-down: the *maximum* within the scaleDown
+  window; samples strictly after ``now - window``), ``convertDesiredReplicasWithBehaviorRate``,
+  ``calculateScaleUpLimitWithScalingRules`` / ``calculateScaleDownLimitWithBehaviors`` (period
+  start replicas = current - added + removed within ``periodSeconds``; Percent up rounds up,
+  Percent down truncates; selectPolicy Max = largest change) and ``storeScaleEvent``.
+- [VALID] ``pkg/apis/autoscaling/validation/validation.go`` (minReplicas >= 1, maxReplicas >=
+  minReplicas, stabilizationWindowSeconds in [0, 3600], periodSeconds in (0, 1800], value > 0).
+
+Simplifications of :func:`simulate` (documented): the metric is the total demand divided evenly
+over the current replicas (so utilization responds to scaling), new pods are ready and share
+load at once (no CPU initialization period, no metrics-server averaging window), and the
+scale target applies a new replica count before the next sync.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Mapping, Optional, Sequence, Union
+
+__all__ = [
+    "Recommendation", "desired_replicas", "ScalingPolicy", "ScalingRules", "default_behavior",
+    "behavior", "normalize_behavior", "HPAStep", "HPARun", "simulate", "bursty_load",
+    "DEFAULT_TOLERANCE", "DEFAULT_SYNC_PERIOD",
+]
+
+DEFAULT_TOLERANCE = 0.1      # [DOCS] --horizontal-pod-autoscaler-tolerance
+DEFAULT_SYNC_PERIOD = 15     # [DOCS] --horizontal-pod-autoscaler-sync-period
+
+
+def _num(name: str, value: object, *, positive: bool = False, minimum: Optional[float] = 0.0) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"{name}: Invalid value: {value!r}: 必须是有限的数字")
+    if positive and value <= 0:
+        raise ValueError(f"{name}: Invalid value: {value}: 必须大于 0（must be greater than 0）")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name}: Invalid value: {value}: 必须大于或等于 {minimum:g}")
+    return float(value)
+
+
+def _int(name: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name}: Invalid value: {value!r}: 必须是整数（int）")
+    if value < minimum:
+        raise ValueError(f"{name}: Invalid value: {value}: 必须大于或等于 {minimum}"
+                         f"（must be greater than or equal to {minimum}）")
+    return value
+
+
+def _check_bounds(min_replicas: object, max_replicas: object) -> tuple[int, Optional[int]]:
+    lo = _int("spec.minReplicas", min_replicas, 1)
+    if max_replicas is None:
+        return lo, None
+    hi = _int("spec.maxReplicas", max_replicas, 1)
+    if hi < lo:
+        raise ValueError(f"spec.maxReplicas: Invalid value: {hi}: 必须大于或等于 minReplicas（{lo}）"
+                         "（must be greater than or equal to `minReplicas`）")
+    return lo, hi
+
+
+class Recommendation(int):
+    """The replica count (an ``int``) plus why.
+
+    Attributes: ``raw`` (the metric's proposal before the minReplicas/maxReplicas clamp),
+    ``ratio`` (currentValue / targetValue), ``within_tolerance`` (True: the HPA keeps the current
+    count) and ``limited_by`` (``"minReplicas"``, ``"maxReplicas"`` or ``None``).
+    """
+
+    raw: int
+    ratio: float
+    within_tolerance: bool
+    limited_by: Optional[str]
+
+    def __new__(cls, value: int, raw: int, ratio: float, within_tolerance: bool,
+                limited_by: Optional[str]) -> "Recommendation":
+        obj = super().__new__(cls, value)
+        obj.raw, obj.ratio, obj.within_tolerance, obj.limited_by = raw, ratio, within_tolerance, limited_by
+        return obj
+
+    def __repr__(self) -> str:
+        return (f"Recommendation({int(self)}, raw={self.raw}, ratio={self.ratio:.3f}, "
+                f"within_tolerance={self.within_tolerance}, limited_by={self.limited_by!r})")
+
+    def __str__(self) -> str:
+        return int.__repr__(self)
+
+    __format__ = int.__format__
+
+    def explain(self) -> str:
+        """A one-line explanation in Chinese."""
+        if self.within_tolerance:
+            text = f"比值 {self.ratio:.3f} 在容忍度范围内，保持 {self.raw} 个副本"
+        else:
+            text = f"ceil(副本数 × {self.ratio:.3f}) = {self.raw}"
+        if self.limited_by:
+            text += f"，受 {self.limited_by} 限制为 {int(self)}"
+        return text
+
+
+def _metric_proposal(current_replicas: int, current_value: float, target_value: float,
+                     tolerance: float) -> tuple[int, float, bool]:
+    """[CALC] (proposal, ratio, within_tolerance) with Go's float64 arithmetic."""
+    ratio = current_value / target_value
+    if abs(1.0 - ratio) <= tolerance:
+        return current_replicas, ratio, True
+    return int(math.ceil(ratio * current_replicas)), ratio, False
+
+
+def desired_replicas(current_replicas: int, current_value: float, target_value: float,
+                     tolerance: float = DEFAULT_TOLERANCE, min_replicas: int = 1,
+                     max_replicas: Optional[int] = None) -> Recommendation:
+    """The HPA's replica count for one metric [DOCS][CALC], clamped as the HPA does [HPA].
+
+    ``ceil(current_replicas * current_value / target_value)``, or ``current_replicas`` when
+    ``|ratio - 1| <= tolerance``; then clamped to ``[min_replicas, max_replicas]``
+    (``max_replicas=None``: no upper bound). The clamp is not silent: the result is a
+    :class:`Recommendation` whose ``limited_by`` names the bound that applied and whose ``raw``
+    keeps the unclamped value.
+
+    >>> desired_replicas(4, 90, 50)       # ceil(4 * 1.8) = 8
+    Recommendation(8, raw=8, ratio=1.800, within_tolerance=False, limited_by=None)
+    """
+    if isinstance(current_replicas, int) and not isinstance(current_replicas, bool) and current_replicas == 0:
+        raise ValueError("current_replicas: Invalid value: 0: 目标的副本数为 0 时 HPA 停止伸缩"
+                         "（ScalingDisabled），必须是 >= 1 的整数")
+    cur = _int("current_replicas", current_replicas, 1)
+    value = _num("current_value", current_value)
+    target = _num("target_value", target_value, positive=True)
+    tol = _num("tolerance", tolerance)
+    lo, hi = _check_bounds(min_replicas, max_replicas)
+    raw, ratio, within = _metric_proposal(cur, value, target, tol)
+    if hi is not None and raw > hi:
+        return Recommendation(hi, raw, ratio, within, "maxReplicas")
+    if raw < lo:
+        return Recommendation(lo, raw, ratio, within, "minReplicas")
+    return Recommendation(raw, raw, ratio, within, None)
+
+
+# ----------------------------------------------------------------------------- behavior
+
+@dataclass(frozen=True)
+class ScalingPolicy:
+    """``HPAScalingPolicy``: ``type`` ``"Pods"`` or ``"Percent"``, ``value``, ``period_seconds``."""
+    type: str
+    value: int
+    period_seconds: int
+
+    def __post_init__(self) -> None:
+        if self.type not in ("Pods", "Percent"):
+            raise ValueError(f"policies.type: Unsupported value: {self.type!r}: 只能是 \"Pods\" 或 \"Percent\"")
+        _int("policies.value", self.value, 1)
+        p = _int("policies.periodSeconds", self.period_seconds, 1)
+        if p > 1800:
+            raise ValueError(f"policies.periodSeconds: Invalid value: {p}: 不能大于 1800"
+                             "（must be less than or equal to 1800）")
+
+
+@dataclass(frozen=True)
+class ScalingRules:
+    """``HPAScalingRules``: stabilizationWindowSeconds, policies, selectPolicy (Max/Min/Disabled)."""
+    stabilization_window_seconds: int
+    policies: tuple[ScalingPolicy, ...]
+    select_policy: str = "Max"
+
+    def __post_init__(self) -> None:
+        w = _int("stabilizationWindowSeconds", self.stabilization_window_seconds, 0)
+        if w > 3600:
+            raise ValueError(f"stabilizationWindowSeconds: Invalid value: {w}: 不能大于 3600（一小时）")
+        if self.select_policy not in ("Max", "Min", "Disabled"):
+            raise ValueError(f"selectPolicy: Unsupported value: {self.select_policy!r}: "
+                             "只能是 \"Max\"、\"Min\" 或 \"Disabled\"")
+        object.__setattr__(self, "policies", tuple(self.policies))
+        if not self.policies:
+            raise ValueError("policies: Required value: 至少需要一个伸缩策略（must specify at least one Policy）")
+        for p in self.policies:
+            if not isinstance(p, ScalingPolicy):
+                raise ValueError(f"policies: Invalid value: {p!r}: 必须是 ScalingPolicy")
+
+
+def _default_up() -> ScalingRules:
+    return ScalingRules(0, (ScalingPolicy("Pods", 4, 15), ScalingPolicy("Percent", 100, 15)), "Max")
+
+
+def _default_down() -> ScalingRules:
+    return ScalingRules(300, (ScalingPolicy("Percent", 100, 15),), "Max")
+
+
+def default_behavior() -> dict[str, ScalingRules]:
+    """The autoscaling/v2 defaults [DOCS] ``{"scaleUp": ..., "scaleDown": ...}``."""
+    return {"scaleUp": _default_up(), "scaleDown": _default_down()}
+
+
+def _rules_from(obj: object, default: ScalingRules, name: str) -> ScalingRules:
+    if obj is None:
+        return default
+    if isinstance(obj, ScalingRules):
+        return obj
+    if not isinstance(obj, Mapping):
+        raise ValueError(f"behavior.{name}: Invalid value: {obj!r}: 必须是 ScalingRules 或字典")
+    window = obj.get("stabilizationWindowSeconds", default.stabilization_window_seconds)
+    select = obj.get("selectPolicy", default.select_policy)
+    pols = obj.get("policies")
+    if pols is None:
+        policies = default.policies
+    else:
+        policies = []
+        for p in pols:
+            if isinstance(p, ScalingPolicy):
+                policies.append(p)
+            elif isinstance(p, Mapping):
+                policies.append(ScalingPolicy(p.get("type"), p.get("value"), p.get("periodSeconds")))
+            else:
+                raise ValueError(f"behavior.{name}.policies: Invalid value: {p!r}: 必须是字典")
+    try:
+        return ScalingRules(window, tuple(policies), select)
+    except ValueError as exc:
+        raise ValueError(f"behavior.{name}.{exc}") from None
+
+
+def normalize_behavior(spec: object = None) -> dict[str, ScalingRules]:
+    """Fill a ``behavior`` (None, or a dict in manifest form or of :class:`ScalingRules`) with
+    the defaults for whatever is missing, as API defaulting does."""
+    if spec is None:
+        return default_behavior()
+    if not isinstance(spec, Mapping):
+        raise ValueError(f"spec.behavior: Invalid value: {spec!r}: 必须是字典 {{'scaleUp':…, 'scaleDown':…}}")
+    unknown = set(spec) - {"scaleUp", "scaleDown"}
+    if unknown:
+        raise ValueError(f"spec.behavior: 未知字段 {sorted(unknown)}，只允许 scaleUp 与 scaleDown")
+    return {"scaleUp": _rules_from(spec.get("scaleUp"), _default_up(), "scaleUp"),
+            "scaleDown": _rules_from(spec.get("scaleDown"), _default_down(), "scaleDown")}
+
+
+def behavior(scale_down_window: int = 300, scale_up_window: int = 0,
+             scale_up_policies: Optional[Sequence[ScalingPolicy]] = None,
+             scale_down_policies: Optional[Sequence[ScalingPolicy]] = None,
+             scale_up_select: str = "Max", scale_down_select: str = "Max") -> dict[str, ScalingRules]:
+    """The default behavior with other stabilization windows, policies or selectPolicy."""
+    up, down = _default_up(), _default_down()
+    return {
+        "scaleUp": ScalingRules(scale_up_window, tuple(scale_up_policies or up.policies), scale_up_select),
+        "scaleDown": ScalingRules(scale_down_window, tuple(scale_down_policies or down.policies),
+                                  scale_down_select),
+    }
+
+
+def _changed_within(period: int, events: list[tuple[float, int]], now: float) -> int:
+    """[HPA] getReplicasChangePerPeriod: events strictly after now - period."""
+    cutoff = now - period
+    return sum(n for t, n in events if t > cutoff)
+
+
+def _scale_up_limit(current: int, up_events, down_events, rules: ScalingRules, now: float) -> int:
+    """[HPA] calculateScaleUpLimitWithScalingRules."""
+    if rules.select_policy == "Disabled":
+        return current
+    results = []
+    for p in rules.policies:
+        start = current - _changed_within(p.period_seconds, up_events, now) + \
+            _changed_within(p.period_seconds, down_events, now)
+        if p.type == "Pods":
+            results.append(start + p.value)
+        else:
+            results.append(int(math.ceil(start * (1 + p.value / 100))))
+    return min(results) if rules.select_policy == "Min" else max(results)
+
+
+def _scale_down_limit(current: int, up_events, down_events, rules: ScalingRules, now: float) -> int:
+    """[HPA] calculateScaleDownLimitWithBehaviors."""
+    if rules.select_policy == "Disabled":
+        return current
+    results = []
+    for p in rules.policies:
+        start = current - _changed_within(p.period_seconds, up_events, now) + \
+            _changed_within(p.period_seconds, down_events, now)
+        if p.type == "Pods":
+            results.append(start - p.value)
+        else:
+            results.append(int(start * (1 - p.value / 100)))  # Go int32() truncates
+    return max(results) if rules.select_policy == "Min" else min(results)
+
+
+# ----------------------------------------------------------------------------- simulation
+
+@dataclass
+class HPAStep:
+    """One HPA sync: the replicas it saw, the metric, and what it decided."""
+    time: float
+    demand: float
+    replicas: int          # current replicas at this sync (before scaling)
+    metric: float          # per-pod metric = demand / replicas
+    recommendation: int    # the metric's proposal (before stabilization)
+    stabilized: int        # after the stabilization windows
+    desired: int           # after policies and min/max: the new replica count
+    reason: str            # DesiredWithinRange / ScaleUpLimit / ScaleDownLimit / TooManyReplicas / TooFewReplicas / ...
+
+
+@dataclass
+class HPARun:
+    """Result of :func:`simulate`."""
+    target_value: float
+    min_replicas: int
+    max_replicas: int
+    tolerance: float
+    behavior: dict
+    sync_period: int
+    steps: list[HPAStep] = field(default_factory=list)
+
+    @property
+    def scale_events(self) -> int:
+        """How many syncs changed the replica count."""
+        return sum(1 for s in self.steps if s.desired != s.replicas)
+
+    @property
+    def direction_changes(self) -> int:
+        """How many times scaling reversed direction (up after down or down after up): thrashing."""
+        last = 0
+        flips = 0
+        for s in self.steps:
+            d = (s.desired > s.replicas) - (s.desired < s.replicas)
+            if d:
+                if last and d != last:
+                    flips += 1
+                last = d
+        return flips
+
+    def column(self, name: str) -> list:
+        return [getattr(s, name) for s in self.steps]
+
+    def as_dict(self) -> dict:
+        d = {k: v for k, v in asdict(self).items() if k != "steps"}
+        d["steps"] = [asdict(s) for s in self.steps]
+        return d
+
+
+def bursty_load(base: float = 60, peak: float = 300, period_seconds: int = 120, burst_seconds: int = 45,
+                duration: int = 1800, sync_period: int = DEFAULT_SYNC_PERIOD) -> list[float]:
+    """A demand series (one value per sync): ``peak`` for ``burst_seconds`` of every
+    ``period_seconds``, ``base`` otherwise. Units: metric units summed over all pods (for CPU
+    utilization, percent of one pod's request: 300 = three pods at 100 %)."""
+    _num("base", base)
+    _num("peak", peak)
+    per = _int("period_seconds", period_seconds, 1)
+    burst = _int("burst_seconds", burst_seconds, 0)
+    dur = _int("duration", duration, 1)
+    sp = _int("sync_period", sync_period, 1)
+    return [float(peak) if (k * sp) % per < burst else float(base) for k in range(dur // sp + 1)]
+
+
+def simulate(load: Union[Sequence[float], Callable[[float], float]], target_value: float = 50.0,
+             initial_replicas: int = 1, min_replicas: int = 1, max_replicas: int = 10,
+             tolerance: float = DEFAULT_TOLERANCE, behavior: Optional[Mapping] = None,
+             sync_period: int = DEFAULT_SYNC_PERIOD, duration: Optional[float] = None) -> HPARun:
+    """Run the HPA controller loop [HPA] over a demand curve.
+
+    ``load`` is either a sequence (the total demand at each sync, ``t = k * sync_period``) or a
+    function ``load(t)`` (then ``duration`` in seconds is required). At each sync the per-pod
+    metric is ``demand / replicas``; the metric's proposal (:func:`desired_replicas` without the
+    clamp) goes through ``stabilizeRecommendationWithBehaviors`` and
+    ``convertDesiredReplicasWithBehaviorRate`` (policies, then min/max) with ``behavior``
+    (None = the autoscaling/v2 defaults; see :func:`normalize_behavior`).
+    """
+    target = _num("target_value", target_value, positive=True)
+    tol = _num("tolerance", tolerance)
+    lo, hi = _check_bounds(min_replicas, max_replicas)
+    if hi is None:
+        raise ValueError("spec.maxReplicas: Required value: 模拟需要 maxReplicas")
+    cur = _int("initial_replicas", initial_replicas, 1)
+    period = _int("sync_period", sync_period, 1)
+    rules = normalize_behavior(behavior)
+    if callable(load):
+        if duration is None:
+            raise ValueError("duration: Required value: load 是函数时必须给出 duration（秒）")
+        dur = _num("duration", duration, positive=True)
+        times = [k * period for k in range(int(dur // period) + 1)]
+        demands = [_num(f"load({t})", load(t)) for t in times]
+    else:
+        try:
+            demands = [_num(f"load[{i}]", v) for i, v in enumerate(load)]
+        except TypeError:
+            raise ValueError("load: Invalid value: 必须是数字序列或函数 load(t)") from None
+        if not demands:
+            raise ValueError("load: Invalid value: []: 至少需要一个数据点")
+        if duration is not None:
+            n = int(_num("duration", duration, positive=True) // period) + 1
+            demands = demands[:n]
+        times = [k * period for k in range(len(demands))]
+
+    run = HPARun(target, lo, hi, tol, {k: asdict(v) for k, v in rules.items()}, period)
+    recs: list[tuple[float, int]] = []       # timestamped recommendations
+    up_events: list[tuple[float, int]] = []
+    down_events: list[tuple[float, int]] = []
+    up, down = rules["scaleUp"], rules["scaleDown"]
+    for now, demand in zip(times, demands):
+        metric = demand / cur
+        if cur > hi:
+            proposal = stabilized = desired = hi
+            reason = "TooManyReplicas"
+        elif cur < lo:
+            proposal = stabilized = desired = lo
+            reason = "TooFewReplicas"
+        else:
+            proposal, _, _ = _metric_proposal(cur, metric, target, tol)
+            # stabilizeRecommendationWithBehaviors
+            up_rec = down_rec = proposal
+            up_cut, down_cut = now - up.stabilization_window_seconds, now - down.stabilization_window_seconds
+            for t, r in recs:
+                if t > up_cut:
+                    up_rec = min(up_rec, r)
+                if t > down_cut:
+                    down_rec = max(down_rec, r)
+            stabilized = cur
+            if stabilized < up_rec:
+                stabilized = up_rec
+            if stabilized > down_rec:
+                stabilized = down_rec
+            recs.append((now, proposal))
+            keep = max(up.stabilization_window_seconds, down.stabilization_window_seconds)
+            recs = [(t, r) for t, r in recs if t > now - keep - period]
+            # convertDesiredReplicasWithBehaviorRate
+            desired, reason = stabilized, "DesiredWithinRange"
+            if stabilized > cur:
+                limit = max(_scale_up_limit(cur, up_events, down_events, up, now), cur)
+                if hi > limit:
+                    allowed, why = limit, "ScaleUpLimit"
+                else:
+                    allowed, why = hi, "TooManyReplicas"
+                if stabilized > allowed:
+                    desired, reason = allowed, why
+            elif stabilized < cur:
+                limit = min(_scale_down_limit(cur, up_events, down_events, down, now), cur)
+                if lo < limit:
+                    allowed, why = limit, "ScaleDownLimit"
+                else:
+                    allowed, why = lo, "TooFewReplicas"
+                if stabilized < allowed:
+                    desired, reason = allowed, why
+        run.steps.append(HPAStep(now, demand, cur, metric, proposal, stabilized, desired, reason))
+        if desired > cur:
+            up_events.append((now, desired - cur))
+        elif desired < cur:
+            down_events.append((now, cur - desired))
+        longest = max(p.period_seconds for p in up.policies + down.policies)
+        up_events = [e for e in up_events if e[0] > now - longest - period]
+        down_events = [e for e in down_events if e[0] > now - longest - period]
+        cur = desired
+    return run

@@ -1,0 +1,1 @@
+"""ipywidgets panels for JupyterLab: they only wire controls to models and figures."""

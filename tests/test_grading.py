@@ -1,0 +1,259 @@
+"""Every registered exercise accepts its answer and rejects its wrong answers; the grader itself."""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+
+import pytest
+
+import hakit.exercises
+from hakit import grading
+from hakit.grading import check, exercise
+
+ALL_IDS = grading.load_all()
+CASES = [(i, k) for i in ALL_IDS for k in range(len(grading.get(i).wrong_answers))]
+
+
+def _expected_or_skip(ex_id: str):
+    """The expected answer; skip (not fail) while a model it needs is still a stub."""
+    try:
+        return grading.expected_answer(ex_id)
+    except NotImplementedError:
+        pytest.skip(f"{ex_id}: the model it uses is not implemented yet")
+
+
+def test_every_exercise_module_is_discovered():
+    modules = {m.name for m in pkgutil.iter_modules(hakit.exercises.__path__) if not m.name.startswith("_")}
+    assert {"n1", "n2", "n3", "n4", "n5", "labs"} <= modules
+    prefixes = {i.split(".")[0] for i in ALL_IDS}
+    assert prefixes == modules, "each module registers ids that start with its own name"
+    assert len(ALL_IDS) >= 40
+
+
+def test_package_docstring_lists_exactly_the_registered_ids():
+    listed = set(re.findall(r"^\s+((?:n\d|labs)\.[a-z0-9_]+)\s", hakit.exercises.__doc__, re.M))
+    assert listed == set(ALL_IDS)
+
+
+@pytest.mark.parametrize("ex_id", ALL_IDS)
+def test_correct_answer_passes(ex_id, capsys):
+    want = _expected_or_skip(ex_id)
+    check(ex_id, want)
+    assert capsys.readouterr().out.strip() == "✔ 正确"
+
+
+@pytest.mark.parametrize("ex_id,k", CASES)
+def test_wrong_answer_is_rejected(ex_id, k, capsys):
+    want = _expected_or_skip(ex_id)
+    wrong = grading.get(ex_id).wrong_answers[k]
+    with pytest.raises(AssertionError) as info:
+        check(ex_id, wrong)
+    message = str(info.value)
+    assert re.search(r"[\u4e00-\u9fff]", message), "the message is in Chinese"
+    assert "提示" in message
+    assert "✔" not in capsys.readouterr().out
+    if isinstance(want, (int, float)) and not isinstance(want, bool):
+        # never the solution: neither the exact value nor a 4-significant-digit rounding of it
+        for text in {repr(want), f"{want:.4g}", f"{want:g}"}:
+            if len(text) >= 2:
+                assert text not in message.replace(repr(wrong), ""), f"{ex_id} leaks {text}"
+
+
+@pytest.mark.parametrize("ex_id", ALL_IDS)
+@pytest.mark.parametrize("missing", [None, ..., NotImplemented, "", "请在此作答"], ids=repr)
+def test_missing_answer_says_not_answered(ex_id, missing):
+    with pytest.raises(AssertionError, match="尚未作答"):
+        check(ex_id, missing)
+
+
+@pytest.mark.parametrize("ex_id", ALL_IDS)
+def test_registration_is_complete(ex_id):
+    ex = grading.get(ex_id)
+    assert re.search(r"[\u4e00-\u9fff]", ex.hint) and re.search(r"[\u4e00-\u9fff]", ex.question)
+    assert len(ex.wrong_answers) >= 2
+    assert any(grading.is_missing(w) for w in ex.wrong_answers)
+    assert any(not grading.is_missing(w) for w in ex.wrong_answers)
+    assert grading.describe(ex_id) == ex.question
+
+
+# ------------------------------------------------------------ known values (not via the solver)
+@pytest.mark.parametrize("ex_id,answer", [
+    ("n1.downtime_9995", 262.8),
+    ("n1.budget_fraction_30min_9999", 0.571),
+    ("n1.series_two_999", 0.998),
+    ("n1.parallel_two_999", 0.999999),
+    ("n1.k_of_n_2of3_99", 0.9997),
+    ("n1.outages_per_year_9999", 35),
+    ("n2.majority_5", 3),
+    ("n2.even_sizes_no_gain", [6, 4, 2]),
+    ("n2.cluster_availability_3_099", 0.999702),
+    ("n4.sentinel_votes_5_q2", 3),
+    ("n4.sentinel_3_one_box_down", "是"),
+    ("n4.sdown_default_seconds", 30),
+    ("n5.q2_majority", "（c）"),
+    ("n5.q6_removed", "c、a"),
+    ("n5.q5_statefulset", {"A", "B", "D"}),
+    ("labs.old_master_role_after_empty_restart", " Master "),
+])
+def test_hand_computed_answers_pass(ex_id, answer, capsys):
+    check(ex_id, answer)
+    assert "✔ 正确" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("ex_id,answer", [
+    ("n3.fenceposts_10_25pct", (3, 2)),
+    ("n3.rollout_bounds_10", {"max_pods": 13, "min_available": 8}),
+    ("n3.fenceposts_both_zero", [0, 1]),
+    ("n3.hpa_scale_up", 6),
+    ("n3.hpa_tolerance", 4),
+    ("n3.hpa_scale_down", 4),
+    ("n3.hpa_max_replicas", 10),
+])
+def test_hand_computed_answers_pass_for_stub_models(ex_id, answer, capsys):
+    _expected_or_skip(ex_id)
+    check(ex_id, answer)
+    assert "✔ 正确" in capsys.readouterr().out
+
+
+def test_lab_exercise_uses_measured_parameters(capsys):
+    check("labs.failover_budget_share", 3.0 / 3153.6, failover_s=3.0)
+    assert "✔" in capsys.readouterr().out
+    with pytest.raises(AssertionError):
+        check("labs.failover_budget_share", 3.0 / 3153.6)  # default example is 1.5 s
+
+
+# ------------------------------------------------------------ the grader on a private registry
+@pytest.fixture
+def scratch():
+    """Register throw-away exercises and remove them afterwards."""
+    before = dict(grading._REGISTRY)
+    yield
+    grading._REGISTRY.clear()
+    grading._REGISTRY.update(before)
+
+
+def _reg(ex_id, kind, value, **kw):
+    kw.setdefault("wrong_answers", [object(), None])
+    exercise(ex_id, question="测试题", kind=kind, hint="测试提示", **kw)(lambda: value)
+
+
+def test_number_tolerance_and_diagnosis(scratch):
+    _reg("zz.num", "number", 262.8, rel_tol=0.005)
+    check("zz.num", 263.0)
+    with pytest.raises(AssertionError, match="60 倍"):
+        check("zz.num", 262.8 / 60)
+    with pytest.raises(AssertionError, match="100 倍"):
+        check("zz.num", 2.628)
+    with pytest.raises(AssertionError, match="偏大"):
+        check("zz.num", 300)
+    with pytest.raises(AssertionError, match="字符串"):
+        check("zz.num", "262.8")
+    with pytest.raises(AssertionError, match="数字"):
+        check("zz.num", True)
+    with pytest.raises(AssertionError, match="有限"):
+        check("zz.num", float("nan"))
+
+
+def test_availability_compares_unavailability(scratch):
+    _reg("zz.av", "availability", 0.999702)
+    check("zz.av", 0.9997)
+    with pytest.raises(AssertionError, match="偏低"):
+        check("zz.av", 0.999)
+    with pytest.raises(AssertionError, match="偏高"):
+        check("zz.av", 0.99999)
+    with pytest.raises(AssertionError, match="百分数"):
+        check("zz.av", 99.97)
+
+
+def test_int_set_seq_dict_bool_str_choice(scratch):
+    _reg("zz.int", "int", 3)
+    check("zz.int", 3.0)
+    with pytest.raises(AssertionError, match="整数"):
+        check("zz.int", 3.5)
+    _reg("zz.set", "set", {"a", "b"})
+    check("zz.set", ["B", " a"])
+    with pytest.raises(AssertionError, match="少了 1 个"):
+        check("zz.set", {"a"})
+    with pytest.raises(AssertionError, match="多了 1 个"):
+        check("zz.set", {"a", "b", "c"})
+    with pytest.raises(AssertionError, match="集合"):
+        check("zz.set", "ab")
+    _reg("zz.seq", "seq", (3, 2))
+    check("zz.seq", [3, 2])
+    with pytest.raises(AssertionError, match="第 2 个元素"):
+        check("zz.seq", (3, 3))
+    with pytest.raises(AssertionError, match="2 个元素"):
+        check("zz.seq", (3,))
+    with pytest.raises(AssertionError, match="尚未作答"):
+        check("zz.seq", (3, None))
+    _reg("zz.dict", "dict", {"max_pods": 13, "ok": True})
+    check("zz.dict", {"max_pods": 13.0, "ok": "是"})
+    with pytest.raises(AssertionError, match="缺少键"):
+        check("zz.dict", {"max_pods": 13})
+    with pytest.raises(AssertionError, match="'max_pods' 的值不对"):
+        check("zz.dict", {"max_pods": 12, "ok": True})
+    _reg("zz.bool", "bool", False)
+    check("zz.bool", "否")
+    with pytest.raises(AssertionError, match="True 或 False"):
+        check("zz.bool", 0)
+    _reg("zz.str", "str", "master", aliases=["primary"])
+    check("zz.str", "ＭＡＳＴＥＲ。")
+    check("zz.str", "Primary")
+    with pytest.raises(AssertionError, match="答案不对"):
+        check("zz.str", "replica")
+    _reg("zz.one", "choice", "B")
+    check("zz.one", "b")
+    with pytest.raises(AssertionError, match="单选"):
+        check("zz.one", "A, B")
+    with pytest.raises(AssertionError, match="选项字母"):
+        check("zz.one", "答案是B")
+    _reg("zz.many", "choice", "A, C")
+    check("zz.many", ["c", "A"])
+    with pytest.raises(AssertionError, match="多选"):
+        check("zz.many", "A")
+
+
+def test_failure_message_never_contains_the_solution(scratch):
+    _reg("zz.secret", "number", 52.56)
+    for wrong in (50, 5256, 0.5256, 60):
+        with pytest.raises(AssertionError) as info:
+            check("zz.secret", wrong)
+        assert "52.56" not in str(info.value)
+    _reg("zz.secret_set", "set", {"alpha"})
+    with pytest.raises(AssertionError) as info:
+        check("zz.secret_set", {"beta"})
+    assert "alpha" not in str(info.value)
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    (dict(kind="nope"), "kind"),
+    (dict(wrong_answers=[None]), "至少需要两个"),
+    (dict(wrong_answers=[1, 2]), "未作答"),
+    (dict(wrong_answers=[None, ...]), "典型错误"),
+    (dict(hint=" "), "hint"),
+])
+def test_registration_is_validated(scratch, kwargs, match):
+    args = dict(question="题", kind="int", wrong_answers=[1, None], hint="提示")
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        exercise("zz.bad", **args)(lambda: 0)
+
+
+def test_duplicate_and_bad_ids_are_refused(scratch):
+    _reg("zz.dup", "int", 1)
+    with pytest.raises(ValueError, match="重复"):
+        _reg("zz.dup", "int", 1)
+    with pytest.raises(ValueError, match="无效"):
+        _reg("NoChapter", "int", 1)
+
+
+def test_unknown_id():
+    with pytest.raises(KeyError, match="没有编号"):
+        check("n1.no_such_exercise", 1)
+
+
+def test_chapter_module_is_loaded_on_demand():
+    # a fresh import of a chapter module registers into the same registry (ids are unique)
+    mod = importlib.import_module("hakit.exercises.n2")
+    assert grading.get("n2.majority_5").solve.__module__ == mod.__name__

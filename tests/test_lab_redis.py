@@ -1,0 +1,177 @@
+"""Driver tests for hakit.lab.redis_sentinel against real redis-server / Sentinel / HAProxy.
+
+Skipped (naming the package) when a binary is missing, except under CI=true, where a missing
+binary is a failure. Every test checks that no process of the lab is left behind.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from hakit.lab.process import MissingBinaryError, leftover_processes
+from hakit.lab.redis_sentinel import MARKER, LocalRedisSentinel, preflight
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def _need_binaries():
+    try:
+        preflight(haproxy=True)
+    except MissingBinaryError as e:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true 但缺少二进制文件：{e}")
+        pytest.skip(f"缺少二进制文件（Debian: apt-get install redis-server haproxy; macOS: brew install redis haproxy）：{e}")
+
+
+# ---------------------------------------------------------------- config generation (no processes)
+def _offline_lab(**kw) -> LocalRedisSentinel:
+    from pathlib import Path
+
+    lab = LocalRedisSentinel(**kw)
+    lab.dir = Path("/tmp/hakit-redis-lab-offline")
+    lab._redis_bin = "redis-server"
+    names = lab.redis_names + lab.sentinel_names + ["haproxy"]
+    lab.ports = {n: 30000 + i for i, n in enumerate(names)}
+    return lab
+
+
+def test_haproxy_config_routes_to_role_master_only():
+    lab = _offline_lab(replicas=2, haproxy_inter_ms=300, haproxy_fall=3, haproxy_rise=2)
+    cfg = lab.haproxy_cfg()
+    for line in ("tcp-check send PING\\r\\n", "tcp-check expect string +PONG",
+                 "tcp-check send info\\ replication\\r\\n", "tcp-check expect string role:master",
+                 "tcp-check send QUIT\\r\\n", "tcp-check expect string +OK", "mode tcp",
+                 "bind 127.0.0.1:30006"):
+        assert line in cfg, line
+    servers = [ln.strip() for ln in cfg.splitlines() if ln.strip().startswith("server ")]
+    assert len(servers) == 3
+    assert servers[1] == ("server redis-1 127.0.0.1:30001 check inter 300ms fall 3 rise 2 "
+                          "on-marked-down shutdown-sessions")
+    assert ":6379" not in cfg
+
+
+def test_sentinel_config_and_redis_argv():
+    lab = _offline_lab(sentinels=5, down_after_milliseconds=2500, failover_timeout=9000)
+    conf = lab.sentinel_conf("sentinel-1", 30000)
+    assert "sentinel monitor mymaster 127.0.0.1 30000 3" in conf  # quorum = majority of 5
+    assert "sentinel down-after-milliseconds mymaster 2500" in conf
+    assert "sentinel failover-timeout mymaster 9000" in conf
+    assert "port 30004" in conf
+    argv = lab.redis_argv("redis-2", 30000)
+    assert argv[-3:] == ["--replicaof", "127.0.0.1", "30000"]
+    assert argv[argv.index("--repl-diskless-sync-delay") + 1] == "0"
+    assert "--replicaof" not in lab.redis_argv("redis-0", None)
+
+
+@pytest.mark.parametrize("kw, field", [
+    ({"replicas": -1}, "replicas"),
+    ({"sentinels": 0}, "sentinels"),
+    ({"sentinels": 3, "quorum": 4}, "quorum"),
+    ({"down_after_milliseconds": 10}, "down-after-milliseconds"),
+    ({"haproxy_fall": 0}, "haproxy fall"),
+    ({"replicas": 1.5}, "replicas"),
+])
+def test_invalid_parameters_raise_chinese_valueerror(kw, field):
+    with pytest.raises(ValueError, match=field) as ei:
+        LocalRedisSentinel(**kw)
+    assert "Invalid value" in str(ei.value) and "必须" in str(ei.value)
+
+
+def test_bad_instance_name():
+    lab = _offline_lab()
+    with pytest.raises(ValueError, match="允许的实例名"):
+        lab.addr("redis-9")
+
+
+# ---------------------------------------------------------------- real processes
+@pytest.fixture(scope="module")
+def lab():
+    _need_binaries()
+    with LocalRedisSentinel(replicas=2, sentinels=3, down_after_milliseconds=2000) as lab:
+        yield lab
+    assert leftover_processes(lab.dir.name) == []
+    assert not lab.dir.exists()
+
+
+def test_startup_roles_and_routing(lab):
+    assert lab.startup_seconds < 8.0, lab.timings  # goal <= 3 s on an idle machine
+    assert lab.roles() == {"redis-0": "master", "redis-1": "slave", "redis-2": "slave"}
+    addrs = lab.master_addr_by_sentinel()
+    assert set(addrs.values()) == {("127.0.0.1", lab.ports["redis-0"])}
+    assert lab.haproxy_states() == {"redis-0": "UP", "redis-1": "DOWN", "redis-2": "DOWN"}
+    c = lab.client_via_haproxy()
+    assert c.set("k", "v") and c.client_info()["laddr"].endswith(f":{lab.ports['redis-0']}")
+    assert all(p != 6379 for p in lab.ports.values())
+    assert MARKER in str(lab.dir)
+    assert len(leftover_processes(lab.dir.name)) == 7  # 3 redis + 3 sentinel + haproxy
+
+
+def test_failover_through_haproxy(lab):
+    r = lab.measure_failover(timeout=20)
+    old, new = r["old"], r["new"]
+    assert old == "redis-0" and new in ("redis-1", "redis-2")
+    # writes fail from the crash until the new master is up in HAProxy, and Sentinel needs
+    # down-after-milliseconds (2 s) before it even suspects the master
+    assert 2.0 <= r["window"] < 8.0, r
+    assert r["sdown"] is not None and r["sdown"] >= 1.8
+    assert r["first_failure"] < 0.5
+    assert lab.wait_for_failover(old, 10) == new
+    lab.wait_haproxy_routes_to(new)
+    assert lab.roles()[old] == "down"
+    lab.heal()
+    assert sorted(lab.roles().values()) == ["master", "slave", "slave"]
+
+
+def test_async_replication_loses_acknowledged_writes_without_wait(lab):
+    r = lab.measure_async_loss(n_writes=10)
+    assert r["acknowledged"] == 10 and r["lost_acknowledged"] == 10, r
+    lab.heal()
+    w = lab.measure_async_loss(n_writes=5, wait_replicas=1, wait_ms=100)
+    assert w["executed"] == 5 and w["acknowledged"] == 0 and w["lost_acknowledged"] == 0, w
+    lab.heal()
+
+
+def test_restart_as_replica_never_makes_two_masters(lab):
+    r = lab.measure_failover(timeout=20)
+    lab.wait_for_failover(r["old"], 10)
+    t = lab.measure_two_masters(restart_as_replica=True, duration=2.0)
+    assert t["two_master_seconds"] == 0.0 and t["acked_by_rogue"] == 0 and t["lost"] == 0, t
+    assert lab.role(r["old"]) == "slave"
+    assert lab.haproxy_up() == [r["new"]]
+
+
+def test_pause_resume_and_restart_sentinel(lab):
+    s = "sentinel-1"
+    lab.pause(s)
+    assert lab.master_addr_by_sentinel()[s] is None
+    lab.resume(s)
+    lab.kill(s)
+    lab.restart(s)
+    assert lab.master_addr_by_sentinel()[s] == ("127.0.0.1", lab.ports[lab.sentinel_master()])
+
+
+def test_no_process_left_after_a_failing_step():
+    _need_binaries()
+    lab = LocalRedisSentinel(replicas=1, sentinels=1, haproxy=True)
+    with pytest.raises(ZeroDivisionError):
+        with lab:
+            lab.pause("redis-1")  # a paused process must still be cleaned up
+            1 / 0
+    assert leftover_processes(lab.dir.name) == []
+    assert not lab.dir.exists()
+
+
+def test_start_timeout_cleans_up():
+    _need_binaries()
+    lab = LocalRedisSentinel(replicas=1, sentinels=1, start_timeout=0.05)
+    with pytest.raises(TimeoutError, match="等待超时"):
+        lab.start()
+    assert leftover_processes(lab.dir.name) == []
+
+
+def test_missing_binary_message_names_package(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(MissingBinaryError, match="apt-get install redis-server"):
+        preflight()

@@ -1,0 +1,178 @@
+"""Tests for hakit.models.probes (kubelet probe timeline simulator)."""
+import math
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from hakit.models.probes import (AppBehavior, ProbeSpec, restart_delay, scenario, scenario_names,
+                                 simulate)
+
+
+# ---- validation ---------------------------------------------------------------------------------
+
+def test_defaults_match_kubernetes():
+    p = ProbeSpec()
+    assert (p.initialDelaySeconds, p.periodSeconds, p.timeoutSeconds,
+            p.successThreshold, p.failureThreshold) == (0, 10, 1, 1, 3)
+
+
+@pytest.mark.parametrize("field,value,msg", [
+    ("periodSeconds", 0, "spec.containers[0].livenessProbe.periodSeconds: Invalid value: 0: must be greater than or equal to 1"),
+    ("timeoutSeconds", 0, "timeoutSeconds: Invalid value: 0: must be greater than or equal to 1"),
+    ("failureThreshold", 0, "failureThreshold: Invalid value: 0: must be greater than or equal to 1"),
+    ("initialDelaySeconds", -1, "initialDelaySeconds: Invalid value: -1: must be greater than or equal to 0"),
+    ("successThreshold", 2, "livenessProbe.successThreshold: Invalid value: 2: must be 1"),
+    ("periodSeconds", 1.5, "必须是整数"),
+])
+def test_validation_messages(field, value, msg):
+    with pytest.raises(ValueError) as e:
+        simulate(AppBehavior(), livenessProbe=ProbeSpec(**{field: value}))
+    assert msg in str(e.value)
+
+
+def test_startup_success_threshold_must_be_1_but_readiness_may_be_more():
+    with pytest.raises(ValueError, match=r"startupProbe.successThreshold: Invalid value: 3: must be 1"):
+        simulate(startupProbe=ProbeSpec(successThreshold=3))
+    tl = simulate(AppBehavior(), readinessProbe=ProbeSpec(periodSeconds=5, successThreshold=3), horizon=60)
+    # ready only after 3 consecutive successes: probes at 0, 5, 10 -> ready at ~10 s
+    assert tl.ready and math.isclose(tl.ready[0][0], 10.05)
+
+
+def test_bad_app_and_horizon():
+    with pytest.raises(ValueError, match="horizon"):
+        simulate(horizon=0)
+    with pytest.raises(ValueError, match="startupSeconds"):
+        simulate(AppBehavior(startupSeconds=-1))
+    with pytest.raises(ValueError, match="未知场景"):
+        scenario("nope")
+
+
+# ---- documented examples ------------------------------------------------------------------------
+
+def test_restart_delay_sequence():
+    assert [restart_delay(k) for k in range(7)] == [10, 20, 40, 80, 160, 300, 300]
+    with pytest.raises(ValueError):
+        restart_delay(-1)
+
+
+def test_slow_start_without_startup_probe_restart_loops():
+    tl = simulate(**scenario("slow-start-no-startup"))
+    # default liveness (period 10, failureThreshold 3) kills a 90 s start at 20 s, forever
+    assert tl.runs[0].reason == "liveness" and tl.runs[0].end == pytest.approx(20.0)
+    assert tl.restart_count >= 5
+    assert tl.ready == []                       # never becomes Ready
+
+
+def test_startup_probe_protects_slow_start():
+    # startupProbe failureThreshold 30 x periodSeconds 10 = 300 s >= the 90 s start (K8S docs example)
+    tl = simulate(**scenario("slow-start-with-startup"))
+    assert tl.restart_count == 0
+    assert tl.runs[0].started_at == pytest.approx(90.05)  # probe at 90 s answers in 0.05 s
+    assert tl.ready[0][0] >= 90.0
+    # liveness and readiness do not run before the startup probe succeeds
+    assert all(p.time >= 90.0 for p in tl.probes if p.kind != "startup")
+    assert all(p.time <= 90.0 for p in tl.probes if p.kind == "startup")
+
+
+def test_startup_probe_too_short_kills_after_failure_threshold_times_period():
+    app = AppBehavior(startupSeconds=90.0)
+    tl = simulate(app, startupProbe=ProbeSpec(periodSeconds=10, failureThreshold=5),
+                  livenessProbe=ProbeSpec(), horizon=100)
+    # startup probes at 0,10,20,30,40 fail -> killed at 40 s = (5-1)*10
+    assert tl.runs[0].reason == "startup" and tl.runs[0].killed_at == pytest.approx(40.0)
+
+
+def test_hang_is_detected_by_liveness_and_restart_cures_it():
+    tl = simulate(**scenario("hang"))
+    assert tl.restart_count == 1
+    kill = tl.runs[0].killed_at
+    # probes at 120, 130, 140 time out (1 s each) -> kill at 141 s
+    assert kill == pytest.approx(141.0)
+    assert [p.reason for p in tl.probes_of("liveness") if 120 <= p.time <= 140] == ["hung"] * 3
+    assert not tl.in_endpoints(135.0) and tl.in_endpoints(200.0)
+
+
+def test_slow_responses_beyond_timeout_fail():
+    tl = simulate(**scenario("slow-responses"))
+    timeouts = [p for p in tl.probes if p.reason == "timeout"]
+    assert timeouts and all(60 <= p.time < 120 for p in timeouts)
+    assert all(p.duration == 1.0 for p in timeouts)
+    assert tl.restart_count >= 1
+
+
+def test_aggressive_liveness_back_off_grows():
+    tl = simulate(**scenario("aggressive-liveness"))
+    delays = [d for _e, d, _r in tl.restarts]
+    assert delays[:7] == [0, 10, 20, 40, 80, 160, 300]
+
+
+def test_readiness_failure_removes_from_endpoints_without_restart():
+    tl = simulate(**scenario("readiness-failure"))
+    assert tl.restart_count == 0
+    assert tl.in_endpoints(50) and not tl.in_endpoints(100) and tl.in_endpoints(200)
+    # out of endpoints after failureThreshold=2 failures (60, 65 s), back after first success
+    assert tl.ready[0][1] == pytest.approx(65.05)
+
+
+def test_back_off_resets_after_ten_minutes():
+    app = AppBehavior(crashAfterSeconds=700.0)
+    tl = simulate(app, horizon=2200)
+    assert [d for _e, d, _r in tl.restarts] == [0, 0, 0]
+
+
+def test_no_probes_means_ready_immediately():
+    tl = simulate(AppBehavior(startupSeconds=30), horizon=60)
+    assert tl.ready == [(0.0, 60.0)] and tl.probes == []
+
+
+def test_all_scenarios_run():
+    for name in scenario_names():
+        tl = simulate(**scenario(name))
+        assert tl.states and tl.states[-1][1] == tl.horizon
+
+
+# ---- properties ---------------------------------------------------------------------------------
+
+probe = st.builds(ProbeSpec, initialDelaySeconds=st.integers(0, 20), periodSeconds=st.integers(1, 15),
+                  timeoutSeconds=st.integers(1, 3), failureThreshold=st.integers(1, 5))
+
+
+@settings(max_examples=60, deadline=None)
+@given(startup=st.floats(0, 60), crash=st.one_of(st.none(), st.floats(1, 40)), live=probe)
+def test_restart_delays_follow_backoff(startup, crash, live):
+    tl = simulate(AppBehavior(startupSeconds=startup, crashAfterSeconds=crash),
+                  livenessProbe=live, horizon=1500)
+    delays = [d for _e, d, _r in tl.restarts]
+    if delays:
+        assert delays[0] == 0
+        for k, d in enumerate(delays[1:]):
+            # runs here are shorter than 10 minutes, so the back-off is never reset
+            assert d == restart_delay(k)
+
+
+@settings(max_examples=80, deadline=None)
+@given(hang=st.floats(30, 200), live=probe)
+def test_kill_time_after_failure_onset(hang, live):
+    tl = simulate(AppBehavior(startupSeconds=0, hangAt=hang), livenessProbe=live, horizon=400)
+    run = next(r for r in tl.runs if r.start <= hang and (r.end is None or hang < r.end))
+    if run.start + live.initialDelaySeconds + 1 > hang:
+        return
+    assert run.reason == "liveness"
+    dt = run.killed_at - hang
+    P, F, T = live.periodSeconds, live.failureThreshold, live.timeoutSeconds
+    assert (F - 1) * P - 1e-9 <= dt <= F * P + T + 1e-9
+
+
+@settings(max_examples=80, deadline=None)
+@given(startup=st.floats(0, 80), rp=probe, sp=st.one_of(st.none(), probe),
+       fail=st.floats(0, 150), crash=st.one_of(st.none(), st.floats(5, 100)))
+def test_never_in_endpoints_before_readiness_success_or_startup(startup, rp, sp, fail, crash):
+    app = AppBehavior(startupSeconds=startup, crashAfterSeconds=crash, readinessFailIntervals=((fail, fail + 30),))
+    tl = simulate(app, readinessProbe=rp, startupProbe=sp, livenessProbe=ProbeSpec(), horizon=300)
+    for a, b in tl.ready:
+        run = next(r for r in tl.runs if r.start <= a and (r.end is None or a < r.end))
+        assert b <= (run.end if run.end is not None else tl.horizon)
+        assert run.started_at is not None and a >= run.started_at
+        ok = [p for p in tl.probes_of("readiness") if p.container == run.index and p.success
+              and p.time + p.duration <= a + 1e-9]
+        assert ok, f"ready at {a} without a successful readiness probe"
