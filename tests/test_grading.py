@@ -257,3 +257,23 @@ def test_chapter_module_is_loaded_on_demand():
     # a fresh import of a chapter module registers into the same registry (ids are unique)
     mod = importlib.import_module("hakit.exercises.n2")
     assert grading.get("n2.majority_5").solve.__module__ == mod.__name__
+
+
+def test_notebooks_use_registered_ids():
+    """Every ``check("<id>", ...)`` in book/ and labs/ names a registered exercise."""
+    import nbformat
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    pattern = re.compile(r"(?<![\w.])check\(\s*[\"']([A-Za-z0-9_.]+)[\"']")
+    unknown = []
+    for folder in ("book", "labs"):
+        for path in sorted((root / folder).rglob("*.ipynb")) if (root / folder).is_dir() else []:
+            if ".ipynb_checkpoints" in path.parts:
+                continue
+            nb = nbformat.read(path, as_version=4)
+            for idx, cell in enumerate(nb.cells):
+                if cell.cell_type == "code":
+                    unknown += [f"{path.relative_to(root)} 第 {idx} 个单元格: {i}"
+                                for i in pattern.findall(cell.source) if i not in ALL_IDS]
+    assert not unknown, "未注册的练习编号：\n" + "\n".join(unknown)

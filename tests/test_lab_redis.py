@@ -11,7 +11,9 @@ import shutil
 import pytest
 
 from hakit.lab.process import MissingBinaryError, leftover_processes
-from hakit.lab.redis_sentinel import MARKER, LocalRedisSentinel, preflight
+from hakit.lab.redis_sentinel import (MARKER, LocalRedisSentinel, check_window_answer, failover_figure,
+                                      loss_figure, preflight)
+from hakit.models.sentinel import failover_timeline
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -112,11 +114,15 @@ def test_failover_through_haproxy(lab):
     r = lab.measure_failover(timeout=20)
     old, new = r["old"], r["new"]
     assert old == "redis-0" and new in ("redis-1", "redis-2")
-    # writes fail from the crash until the new master is up in HAProxy, and Sentinel needs
-    # down-after-milliseconds (2 s) before it even suspects the master
-    assert 2.0 <= r["window"] < 8.0, r
-    assert r["sdown"] is not None and r["sdown"] >= 1.8
+    # writes fail from the crash until the new master is up in HAProxy. Sentinel needs
+    # down-after-milliseconds (2 s) counted from the last valid reply (last_avail_time, at most
+    # one 1 s PING period before the crash: src/sentinel.c sentinelCheckSubjectivelyDown)
+    assert 1.0 <= r["window"] < 8.0, r
+    assert r["sdown"] is not None and r["sdown"] >= 0.9
+    assert r["sdown"] < r["window"]
     assert r["first_failure"] < 0.5
+    fig = failover_figure([r], failover_timeline(down_after_ms=2000, inter_ms=500, fall=2, rise=1))
+    assert len(fig.to_json()) < 300_000 and fig.layout.template.layout.paper_bgcolor == "white"
     assert lab.wait_for_failover(old, 10) == new
     lab.wait_haproxy_routes_to(new)
     assert lab.roles()[old] == "down"
@@ -131,6 +137,8 @@ def test_async_replication_loses_acknowledged_writes_without_wait(lab):
     w = lab.measure_async_loss(n_writes=5, wait_replicas=1, wait_ms=100)
     assert w["executed"] == 5 and w["acknowledged"] == 0 and w["lost_acknowledged"] == 0, w
     lab.heal()
+    fig = loss_figure(r, w)
+    assert [list(b.y) for b in fig.data] == [[10, 5], [10, 0], [10, 0], [5436], [0]]  # etcd: design's lab facts
 
 
 def test_restart_as_replica_never_makes_two_masters(lab):
@@ -175,3 +183,51 @@ def test_missing_binary_message_names_package(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(MissingBinaryError, match="apt-get install redis-server"):
         preflight()
+
+
+def test_window_grader():
+    run = {"old": "redis-0", "writes": [(0.1, False, None), (2.5, True, "redis-1"), (2.6, True, "redis-1")]}
+    check_window_answer(2.5, run)
+    with pytest.raises(AssertionError, match="还没有作答"):
+        check_window_answer(None, run)
+    with pytest.raises(AssertionError, match="不对"):
+        check_window_answer(0.1, run)
+
+
+def test_guard_closes_the_lab_on_error():
+    _need_binaries()
+    lab = LocalRedisSentinel(replicas=1, sentinels=1, haproxy=False).start()
+    with pytest.raises(RuntimeError, match="boom"):
+        with lab.guard():
+            raise RuntimeError("boom")
+    assert leftover_processes(lab.dir.name) == [] and not lab.dir.exists()
+
+
+@pytest.mark.parametrize("how", ["exception", "sigterm"])
+def test_no_process_left_when_the_interpreter_dies(how, tmp_path):
+    """A notebook kernel that dies (uncaught error at exit, or SIGTERM) still cleans up."""
+    import signal
+    import subprocess
+    import sys
+
+    _need_binaries()
+    script = tmp_path / "run.py"
+    script.write_text(
+        "import sys, time\n"
+        "from hakit.lab.redis_sentinel import LocalRedisSentinel\n"
+        "lab = LocalRedisSentinel(replicas=1, sentinels=1).start()\n"
+        "print(lab.dir.name, flush=True)\n"
+        "sys.stdin.readline()\n"
+        + ("raise SystemExit('步骤失败')\n" if how == "exception" else "time.sleep(60)\n"))
+    p = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stdin=subprocess.PIPE, text=True,
+                         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    marker = p.stdout.readline().strip()
+    assert marker.startswith(MARKER)
+    assert leftover_processes(marker), "the lab should be running now"
+    if how == "sigterm":
+        p.send_signal(signal.SIGTERM)
+    else:
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    p.wait(timeout=30)
+    assert leftover_processes(marker) == []

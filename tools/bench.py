@@ -69,7 +69,7 @@ def main() -> int:
     print("\n== 模型、面板与实验基准（pytest-benchmark） ==", flush=True)
     return subprocess.call([sys.executable, "-m", "pytest", "benchmarks", "-q", "-s", "-p", "no:cacheprovider",
                             "-o", "python_files=bench_*.py", "-o", "python_functions=bench_* test_*",
-                            "--benchmark-only", "--benchmark-columns=min,median,max,mean,ops",
+                            "--benchmark-enable", "--benchmark-columns=min,median,max,mean,ops",
                             "--benchmark-sort=name"], cwd=ROOT)
 
 

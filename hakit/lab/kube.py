@@ -215,10 +215,11 @@ class _Progress:
         if show:
             try:
                 from IPython import get_ipython
-                from IPython.display import display
+                from IPython.display import Pretty, display
 
                 if get_ipython() is not None:
-                    self._handle = display(self._text(""), display_id=True)
+                    self._pretty = Pretty
+                    self._handle = display(Pretty(self._text("")), display_id=True)
             except Exception:
                 self._handle = None
 
@@ -231,7 +232,7 @@ class _Progress:
         if not self.show:
             return
         if self._handle is not None:
-            self._handle.update(self._text(status))
+            self._handle.update(self._pretty(self._text(status)))
         else:
             sys.stdout.write("\r" + self._text(status))
             sys.stdout.flush()
@@ -340,13 +341,29 @@ class Cluster:
         try:
             self.core.create_namespace(body)
         except ApiException as exc:
-            if exc.status != 409:  # 409: it already exists (a previous run); reuse it
+            if exc.status != 409:
                 raise
+            # 409: it exists. Left over from an interrupted run: if it is still Terminating,
+            # wait until it is gone (objects cannot be created in a terminating namespace).
+            existing = self.core.read_namespace(name)
+            if existing.status and existing.status.phase == "Terminating":
+                self.wait_for(lambda: self._namespace_gone(name), timeout=timeout,
+                              what=f"上次留下的命名空间 {name} 删除完毕")
+                self.core.create_namespace(body)
         try:
             yield name
         finally:
             if not keep:
                 self.delete_namespace(name, timeout=timeout)
+
+    def _namespace_gone(self, name: str) -> bool:
+        from kubernetes.client.rest import ApiException
+
+        try:
+            self.core.read_namespace(name, _request_timeout=5)
+        except ApiException as exc:
+            return exc.status == 404
+        return False
 
     def delete_namespace(self, name: str, timeout: float = 120.0) -> bool:
         """Delete a namespace and wait (bounded) until it is gone; True if it is gone."""
@@ -498,8 +515,13 @@ class Cluster:
                     timeout: float = 3.0) -> tuple:
         """GET a Service through the API server's proxy; returns ``(ok, text_or_error)``."""
         try:
-            text = self.core.connect_get_namespaced_service_proxy_with_path(
-                f"{service}:{port}", namespace, path or "/", _request_timeout=timeout)
+            path = path.lstrip("/")
+            if path:
+                text = self.core.connect_get_namespaced_service_proxy_with_path(
+                    f"{service}:{port}", namespace, path, _request_timeout=timeout)
+            else:
+                text = self.core.connect_get_namespaced_service_proxy(
+                    f"{service}:{port}", namespace, _request_timeout=timeout)
             return True, text
         except Exception as exc:
             return False, f"{type(exc).__name__}: {getattr(exc, 'status', '')} {getattr(exc, 'reason', exc)}"
@@ -621,6 +643,444 @@ class Cluster:
             for n in reversed(stopped):
                 with contextlib.suppress(Exception):
                     self.start_node(n)
+
+
+# --------------------------------------------------------------------------- lab routines
+# Each routine does one experiment of a lab notebook and returns plain data (dicts, lists) that
+# the graders in hakit.lab.kube_checks and the figures in hakit.figures.kube_labs consume.
+
+def _parse_time(value: Any) -> Optional[float]:
+    """An RFC 3339 timestamp (str or datetime) as epoch seconds."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        from datetime import datetime
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value.timestamp()
+
+
+def control_plane_containers(cluster: Cluster) -> list:
+    """kind control-plane node containers, e.g. ``[hakit-control-plane, hakit-control-plane2, …]``."""
+    return [n for n in cluster.node_containers() if "-control-plane" in n]
+
+
+def worker_containers(cluster: Cluster) -> list:
+    return [n for n in cluster.node_containers() if "-worker" in n]
+
+
+def api_step(cluster: Cluster, namespace: str, stopped: int, *, settle: float = 20.0,
+             tries: int = 3, timeout: float = 4.0) -> dict:
+    """Wait ``settle`` s, then probe the API ``tries`` times; a probe kind counts as ok if most
+    tries succeeded. Returns ``{"stopped", "read_ok", "cached_read_ok", "write_ok", "errors"}``."""
+    bar = _Progress(f"停掉 {stopped} 个控制面节点后等待 {settle:g} s 再观测", settle)
+    t0 = _now()
+    while _now() - t0 < settle:
+        bar.update("")
+        time.sleep(min(1.0, settle))
+    bar.done("开始观测")
+    results = [cluster.probe_api(namespace, timeout=timeout) for _ in range(tries)]
+    out: dict = {"stopped": stopped, "errors": {}}
+    for key in ("read_ok", "cached_read_ok", "write_ok"):
+        out[key] = sum(bool(r.get(key)) for r in results) * 2 > tries
+    for r in results:
+        out["errors"].update(r["errors"])
+    return out
+
+
+def control_plane_experiment(cluster: Cluster, namespace: str, *, settle: float = 20.0,
+                             recover_timeout: float = 300.0) -> list:
+    """Stop one, then two control-plane node containers; observe; start them; observe again.
+
+    The nodes are started again even if the cell is interrupted.
+    """
+    cps = control_plane_containers(cluster)
+    if len(cps) < 3:
+        raise ValueError(f"需要 3 个控制面节点（kind-ha.yaml），只找到 {cps}：用 `make cluster` 创建 HA 集群")
+    observations = [api_step(cluster, namespace, 0, settle=0)]
+    # never stop the first node last: keep the original bootstrap node up
+    victims = [cps[-1], cps[-2]]
+    with cluster.nodes_stopped(victims[0]):
+        observations.append(api_step(cluster, namespace, 1, settle=settle))
+        with cluster.nodes_stopped(victims[1]):
+            observations.append(api_step(cluster, namespace, 2, settle=settle))
+    took = cluster.wait_for(lambda: cluster.probe_api(namespace, timeout=4)["write_ok"],
+                            timeout=recover_timeout, interval=3, what="等待 etcd 恢复法定人数、API 可写")
+    observations.append(api_step(cluster, namespace, 0, settle=5))
+    observations[-1]["recovered_after_s"] = took
+    return observations
+
+
+def _rs_snapshot(state: dict, old_names: set) -> dict:
+    old = new = oa = na = 0
+    for name, rs in state.items():
+        spec = rs.get("spec", {}).get("replicas", 0) or 0
+        avail = rs.get("status", {}).get("availableReplicas", 0) or 0
+        if name in old_names:
+            old, oa = old + spec, oa + avail
+        else:
+            new, na = new + spec, na + avail
+    return {"old": old, "new": new, "old_available": oa, "new_available": na}
+
+
+def record_rollout(cluster: Cluster, namespace: str, deployment: str, image: str,
+                   container: str = "nginx", timeout: float = 240.0) -> list:
+    """Change the Deployment's image and record every ReplicaSet size/availability change.
+
+    Returns snapshots ``{"t", "old", "new", "old_available", "new_available"}`` from the moment
+    before the change until the rollout completes (new RS fully available, old RS at 0).
+    """
+    replicas = cluster.apps.read_namespaced_deployment(deployment, namespace).spec.replicas
+    old_names = {rs.metadata.name for rs in cluster.apps.list_namespaced_replica_set(namespace).items}
+    snapshots: list = []
+
+    def until(state: dict) -> bool:
+        snap = _rs_snapshot(state, old_names)
+        if not snapshots or any(snap[k] != snapshots[-1][k] for k in snap):
+            snap["t"] = round(_now() - t0, 2)
+            snapshots.append(snap)
+        if len(snapshots) == 1:  # first call: the state before the change -> trigger it now
+            cluster.apps.patch_namespaced_deployment(deployment, namespace, {"spec": {"template": {
+                "spec": {"containers": [{"name": container, "image": image}]}}}})
+        return snap["new"] == replicas and snap["new_available"] == replicas and snap["old"] == 0
+
+    t0 = _now()
+    cluster.watch(cluster.apps.list_namespaced_replica_set, namespace=namespace, until=until,
+                  timeout=timeout, what=f"滚动更新 {deployment} -> {image}")
+    return snapshots
+
+
+def bad_rollout(cluster: Cluster, namespace: str, deployment: str, service: str, image: str,
+                container: str = "nginx", timeout: float = 150.0) -> dict:
+    """Roll out a non-existent image; poll the Service once a second until the Deployment's
+    Progressing condition says ProgressDeadlineExceeded. Returns the grader's observation."""
+    old_names = {rs.metadata.name for rs in cluster.apps.list_namespaced_replica_set(namespace).items}
+    cluster.apps.patch_namespaced_deployment(deployment, namespace, {"spec": {"template": {
+        "spec": {"containers": [{"name": container, "image": image}]}}}})
+    ok = total = 0
+    reason = None
+    samples = []
+    bar = _Progress("发布坏镜像，等待 ProgressDeadlineExceeded", timeout)
+    t0 = _now()
+    while _now() - t0 < timeout:
+        good, _ = cluster.service_get(namespace, service)
+        ok, total = ok + int(good), total + 1
+        dep = cluster.apps.read_namespaced_deployment_status(deployment, namespace)
+        conds = {c.type: c for c in (dep.status.conditions or [])}
+        reason = conds["Progressing"].reason if "Progressing" in conds else None
+        state = {rs.metadata.name: cluster.to_dict(rs)
+                 for rs in cluster.apps.list_namespaced_replica_set(namespace).items}
+        snap = _rs_snapshot(state, old_names)
+        samples.append({"t": round(_now() - t0, 1), "service_ok": good, **snap})
+        bar.update(f"Service {ok}/{total} 次成功，Progressing={reason}")
+        if reason == "ProgressDeadlineExceeded":
+            break
+        time.sleep(1.0)
+    bar.done(str(reason))
+    new_ready = sum((rs.get("status", {}).get("readyReplicas") or 0)
+                    for n, rs in state.items() if n not in old_names)
+    last = samples[-1]
+    return {"old": last["old"], "new": last["new"], "old_available": last["old_available"],
+            "new_ready": new_ready, "service_ok": ok, "service_total": total, "reason": reason,
+            "samples": samples}
+
+
+def undo_and_wait(cluster: Cluster, namespace: str, deployment: str, timeout: float = 180.0) -> dict:
+    """``kubectl rollout undo`` equivalent, then wait until every replica is updated and available."""
+    revision = cluster.rollout_undo(namespace, deployment)
+
+    def done() -> bool:
+        d = cluster.apps.read_namespaced_deployment_status(deployment, namespace)
+        st = d.status
+        return (st.observed_generation == d.metadata.generation and st.updated_replicas == d.spec.replicas
+                and st.available_replicas == d.spec.replicas and not st.unavailable_replicas
+                and (st.replicas or 0) == d.spec.replicas)
+
+    cluster.wait_for(done, timeout=timeout, what="回滚完成")
+    d = cluster.apps.read_namespaced_deployment(deployment, namespace)
+    return {"revision": revision, "image": d.spec.template.spec.containers[0].image,
+            "available": d.status.available_replicas, "replicas": d.spec.replicas}
+
+
+def wait_deployment_ready(cluster: Cluster, namespace: str, name: str, timeout: float = 180.0) -> float:
+    def ready() -> bool:
+        d = cluster.apps.read_namespaced_deployment_status(name, namespace)
+        return (d.status.observed_generation == d.metadata.generation
+                and (d.status.available_replicas or 0) == d.spec.replicas
+                and (d.status.updated_replicas or 0) == d.spec.replicas)
+    return cluster.wait_for(ready, timeout=timeout, what=f"deployment/{name} 全部可用")
+
+
+def record_restarts(cluster: Cluster, namespace: str, pod: str, restarts: int = 4,
+                    timeout: float = 300.0) -> dict:
+    """Poll a Pod until it has restarted ``restarts`` times; return each run's start/finish.
+
+    ``delays[k]`` = seconds from the end of run k to the start of run k+1 (from the container
+    status timestamps, 1 s resolution).
+    """
+    runs: dict = {}
+    bar = _Progress(f"记录 {pod} 的重启", timeout)
+    t0 = _now()
+    count = 0
+    while _now() - t0 < timeout:
+        p = cluster.core.read_namespaced_pod_status(pod, namespace)
+        st = (p.status.container_statuses or [None])[0]
+        if st is not None:
+            count = st.restart_count
+            if st.state.running is not None:
+                runs.setdefault(count, {})["started"] = _parse_time(st.state.running.started_at)
+            if st.last_state.terminated is not None and count >= 1:
+                term = st.last_state.terminated
+                runs.setdefault(count - 1, {})["finished"] = _parse_time(term.finished_at)
+                runs[count - 1].setdefault("started", _parse_time(term.started_at))
+            waiting = st.state.waiting.reason if st.state.waiting else ""
+            bar.update(f"restartCount={count} {waiting}")
+            if count >= restarts and "started" in runs.get(count, {}):
+                break
+        time.sleep(1.0)
+    bar.done(f"restartCount={count}")
+    delays = []
+    for k in range(count):
+        a, b = runs.get(k, {}), runs.get(k + 1, {})
+        if "finished" in a and "started" in b:
+            delays.append(b["started"] - a["finished"])
+    base = min((r.get("started") for r in runs.values() if r.get("started")), default=0.0)
+    return {"restart_count": count, "delays": delays,
+            "runs": [{"run": k, "start": runs[k].get("started", base) - base,
+                      "end": (runs[k]["finished"] - base) if "finished" in runs[k] else None}
+                     for k in sorted(runs)]}
+
+
+def restart_count(cluster: Cluster, namespace: str, pod: str) -> int:
+    st = (cluster.core.read_namespaced_pod_status(pod, namespace).status.container_statuses or [None])[0]
+    return st.restart_count if st else 0
+
+
+def readiness_experiment(cluster: Cluster, namespace: str, deployment: str = "ready-web",
+                         service: str = "ready-web", timeout: float = 60.0) -> dict:
+    """Break one pod's readiness endpoint, watch it leave the EndpointSlice, repair, watch it return."""
+    wait_deployment_ready(cluster, namespace, deployment)
+    cluster.wait_for(lambda: len(cluster.ready_endpoints(namespace, service)) == 3, timeout=timeout,
+                     what="3 个端点就绪")
+    before = cluster.ready_endpoints(namespace, service)
+    pod = before[0]
+    r0 = restart_count(cluster, namespace, pod)
+    cluster.exec(namespace, pod, ["rm", "-f", "/usr/share/nginx/html/ready"])
+    t_removed = cluster.wait_for(lambda: pod not in cluster.ready_endpoints(namespace, service),
+                                 timeout=timeout, what=f"{pod} 离开就绪端点")
+    during = cluster.ready_endpoints(namespace, service)
+    slices_during = cluster.endpoint_slices(namespace, service)
+    restarts_during = restart_count(cluster, namespace, pod) - r0
+    cluster.exec(namespace, pod, ["sh", "-c", "echo ok > /usr/share/nginx/html/ready"])
+    t_back = cluster.wait_for(lambda: pod in cluster.ready_endpoints(namespace, service),
+                              timeout=timeout, what=f"{pod} 回到就绪端点")
+    after = cluster.ready_endpoints(namespace, service)
+    return {"pod": pod, "before": before, "during": during, "after": after,
+            "restarts_during": restarts_during, "removed_after_s": t_removed,
+            "back_after_s": t_back, "slices_during": slices_during}
+
+
+def startup_experiment(cluster: Cluster, namespace: str, observe: float = 75.0) -> dict:
+    """Observe the two slow-start pods for ``observe`` s; report restarts and whether the app
+    finished starting (``/tmp/started`` exists and the container is running)."""
+    bar = _Progress("观察两个慢启动 Pod", observe)
+    t0 = _now()
+    while _now() - t0 < observe:
+        bar.update("")
+        time.sleep(1.0)
+    bar.done("观察结束")
+    out = {}
+    for pod, key in (("slow-with-startup", "with_startup"), ("slow-without-startup", "without_startup")):
+        try:
+            text = cluster.exec(namespace, pod, ["sh", "-c", "test -f /tmp/started && echo yes || echo no"])
+            started = text.strip().endswith("yes")
+        except Exception:
+            started = False  # container not running (CrashLoopBackOff): exec is refused
+        out[key] = {"restarts": restart_count(cluster, namespace, pod), "started": started}
+    return out
+
+
+def ensure_metrics_server(cluster: Cluster, timeout: float = 240.0) -> float:
+    """Apply the vendored metrics-server manifest and wait until the metrics API answers."""
+    from kubernetes import client
+
+    cluster.apply("metrics-server.yaml")
+    custom = client.CustomObjectsApi(cluster.api)
+
+    def answers() -> bool:
+        items = custom.list_cluster_custom_object("metrics.k8s.io", "v1beta1", "nodes",
+                                                  _request_timeout=5).get("items", [])
+        return len(items) > 0
+    return cluster.wait_for(answers, timeout=timeout, interval=3, what="metrics.k8s.io 可用")
+
+
+def hpa_sample(cluster: Cluster, namespace: str, name: str) -> dict:
+    from kubernetes import client
+
+    h = client.AutoscalingV2Api(cluster.api).read_namespaced_horizontal_pod_autoscaler_status(name, namespace)
+    util = None
+    for m in h.status.current_metrics or []:
+        if m.type == "Resource" and m.resource and m.resource.current:
+            util = m.resource.current.average_utilization
+    return {"current": h.status.current_replicas or 0, "desired": h.status.desired_replicas or 0,
+            "cpu": util}
+
+
+def hpa_experiment(cluster: Cluster, namespace: str, *, up_timeout: float = 300.0,
+                   down_timeout: float = 420.0, interval: float = 5.0, target_up: int = 3) -> dict:
+    """Start the load generator, sample the HPA until it scales to ``target_up``; stop the load
+    and sample until it is back at minReplicas."""
+    from kubernetes import client
+
+    hpa = client.AutoscalingV2Api(cluster.api).read_namespaced_horizontal_pod_autoscaler(
+        "php-apache", namespace)
+    window = hpa.spec.behavior.scale_down.stabilization_window_seconds
+    samples: list = []
+    t0 = _now()
+
+    def sample_until(pred: Callable[[dict], bool], timeout: float, what: str) -> None:
+        bar = _Progress(what, timeout)
+        start = _now()
+        while _now() - start < timeout:
+            try:
+                s = hpa_sample(cluster, namespace, "php-apache")
+            except Exception as exc:
+                bar.update(type(exc).__name__)
+                time.sleep(interval)
+                continue
+            s["t"] = round(_now() - t0, 1)
+            samples.append(s)
+            bar.update(f"desired={s['desired']} current={s['current']} cpu={s['cpu']}%")
+            if pred(s):
+                bar.done("完成")
+                return
+            time.sleep(interval)
+        bar.done("超时")
+
+    cluster.apply("hpa-load-generator.yaml", namespace=namespace)
+    sample_until(lambda s: s["current"] >= target_up, up_timeout, "加压，等待扩容")
+    cluster.apps.patch_namespaced_deployment_scale("load-generator", namespace, {"spec": {"replicas": 0}})
+    stopped_at = round(_now() - t0, 1)
+    sample_until(lambda s: s["current"] <= hpa.spec.min_replicas, down_timeout, "停止负载，等待缩容")
+    return {"samples": [(s["t"], s["desired"]) for s in samples], "raw": samples,
+            "load_stopped_at": stopped_at, "window": window, "min": hpa.spec.min_replicas,
+            "max": hpa.spec.max_replicas, "target": 50}
+
+
+def pod_nodes(cluster: Cluster, namespace: str, selector: str) -> dict:
+    """{pod name: node name} for running pods matching ``selector`` (not being deleted)."""
+    pods = cluster.core.list_namespaced_pod(namespace, label_selector=selector).items
+    return {p.metadata.name: p.spec.node_name for p in pods
+            if p.metadata.deletion_timestamp is None and p.status.phase == "Running"}
+
+
+def node_failure_experiment(cluster: Cluster, namespace: str, selector: str = "app=spread",
+                            timeout: float = 240.0) -> dict:
+    """Stop the worker that runs the first replica; time NotReady, the unreachable taint, the
+    eviction and the replacement; then start the worker again (also after an interrupt)."""
+    placement = pod_nodes(cluster, namespace, selector)
+    victim_pod, node = sorted(placement.items())[0]
+    tol = 300
+    for t in cluster.core.read_namespaced_pod(victim_pod, namespace).spec.tolerations or []:
+        if t.key == "node.kubernetes.io/unreachable" and t.toleration_seconds is not None:
+            tol = t.toleration_seconds
+    times: dict = {"node": node, "pod": victim_pod, "toleration_seconds": tol}
+    t0 = _now()
+    bar = _Progress(f"停掉 worker {node}，观察驱逐", timeout)
+    with cluster.nodes_stopped(node):
+        while _now() - t0 < timeout:
+            el = round(_now() - t0, 1)
+            n = cluster.core.read_node(node)
+            ready = next((c.status for c in n.status.conditions or [] if c.type == "Ready"), None)
+            if ready != "True" and "not_ready_at" not in times:
+                times["not_ready_at"] = el
+            taint = next((t for t in n.spec.taints or []
+                          if t.key == "node.kubernetes.io/unreachable" and t.effect == "NoExecute"), None)
+            if taint is not None and "taint_at" not in times:
+                added = _parse_time(taint.time_added)
+                times["taint_at"] = el if added is None else round(el - max(0.0, time.time() - added), 1)
+            pods = cluster.core.list_namespaced_pod(namespace, label_selector=selector).items
+            victim = next((p for p in pods if p.metadata.name == victim_pod), None)
+            if "evicted_at" not in times and (victim is None or victim.metadata.deletion_timestamp):
+                times["evicted_at"] = el
+            ready_elsewhere = [p for p in pods if p.spec.node_name != node and p.status.conditions
+                               and any(c.type == "Ready" and c.status == "True" for c in p.status.conditions)]
+            if "evicted_at" in times and len(ready_elsewhere) >= 3 and "replacement_ready_at" not in times:
+                times["replacement_ready_at"] = el
+                times["placement_after"] = {p.metadata.name: p.spec.node_name for p in ready_elsewhere}
+                break
+            bar.update(", ".join(f"{k}={v}" for k, v in times.items() if k.endswith("_at")))
+            time.sleep(2.0)
+    bar.done("节点已重新启动")
+    cluster.wait_for(lambda: next(c.status for c in cluster.core.read_node(node).status.conditions
+                                  if c.type == "Ready") == "True",
+                     timeout=180, interval=3, what=f"{node} 恢复 Ready")
+    return times
+
+
+def pdb_experiment(cluster: Cluster, namespace: str, selector: str = "app=spread") -> dict:
+    """Cordon two workers and evict their replicas back to back (as ``kubectl drain`` would):
+    the second eviction is refused with 429 while the PDB allows no more disruptions."""
+    placement = pod_nodes(cluster, namespace, selector)
+    chosen = sorted(placement.items())[:2]
+    statuses, messages = [], []
+    try:
+        for pod, node in chosen:
+            cluster.core.patch_node(node, {"spec": {"unschedulable": True}})
+            code, msg = cluster.evict(namespace, pod)
+            statuses.append(code)
+            messages.append(msg)
+    finally:
+        for _pod, node in chosen:
+            with contextlib.suppress(Exception):
+                cluster.core.patch_node(node, {"spec": {"unschedulable": False}})
+    return {"statuses": statuses, "messages": messages, "pods": [p for p, _ in chosen]}
+
+
+def resolve(cluster: Cluster, namespace: str, client_pod: str, name: str) -> Optional[str]:
+    """The IPv4 address ``name`` resolves to from inside ``client_pod`` (busybox nslookup)."""
+    out = cluster.exec(namespace, client_pod, ["nslookup", name])
+    seen_name = False
+    for line in out.splitlines():
+        line = line.strip()
+        if line.startswith("Name:"):
+            seen_name = True
+        elif seen_name and line.startswith("Address"):
+            addr = line.split(":", 1)[1].strip().split()[0]
+            if addr.count(".") == 3:
+                return addr
+    return None
+
+
+def statefulset_identity(cluster: Cluster, namespace: str, pod: str, service: str = "web",
+                         client_pod: str = "dns-client", claim: str = "data") -> dict:
+    """Name, uid, IP, PVC uid, the data in the volume, and what its DNS name resolves to."""
+    p = cluster.core.read_namespaced_pod(pod, namespace)
+    pvc = cluster.core.read_namespaced_persistent_volume_claim(f"{claim}-{pod}", namespace)
+    fqdn = f"{pod}.{service}.{namespace}.svc.cluster.local"
+    dns = None
+    # CoreDNS caches answers (kind's Corefile: cache 30); wait until the name points at the pod
+    with contextlib.suppress(TimeoutError):
+        def fresh() -> bool:
+            nonlocal dns
+            dns = resolve(cluster, namespace, client_pod, fqdn)
+            return dns == p.status.pod_ip
+        cluster.wait_for(fresh, timeout=60, interval=3, what=f"{fqdn} 解析到 {p.status.pod_ip}")
+    return {"name": p.metadata.name, "uid": p.metadata.uid, "ip": p.status.pod_ip,
+            "node": p.spec.node_name, "pvc_uid": pvc.metadata.uid,
+            "data": cluster.exec(namespace, pod, ["cat", "/data/id"]).strip(), "dns": dns,
+            "fqdn": fqdn}
+
+
+def delete_and_wait_recreated(cluster: Cluster, namespace: str, pod: str, timeout: float = 120.0) -> float:
+    """Delete a StatefulSet pod and wait until a new pod of the same name is Ready."""
+    old_uid = cluster.core.read_namespaced_pod(pod, namespace).metadata.uid
+    cluster.core.delete_namespaced_pod(pod, namespace)
+
+    def back() -> bool:
+        p = cluster.core.read_namespaced_pod(pod, namespace)
+        return p.metadata.uid != old_uid and any(
+            c.type == "Ready" and c.status == "True" for c in p.status.conditions or [])
+    return cluster.wait_for(back, timeout=timeout, what=f"{pod} 以同名重建并就绪")
 
 
 def _docker(args: list, timeout: float = 60.0) -> str:

@@ -187,7 +187,7 @@ def k_of_n(k: int, n: int, p: float) -> float:
     """n 个独立组件（各自可用概率 p）中至少 k 个可用的概率（二项分布精确求和）。
 
     ``k_of_n(1, n, p)`` 是并联，``k_of_n(n, n, p)`` 是串联，``k_of_n(n//2+1, n, p)`` 是
-    法定人数 (quorum)。要求 ``1 <= k <= n``。
+    法定人数 (quorum)。要求 ``0 <= k <= n``（k = 0 时恒为 1）。
     """
     n = _check_int(n, "n", 1)
     k = _check_int(k, "k", 0)

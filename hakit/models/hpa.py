@@ -23,6 +23,10 @@ Sources (read upstream, not copied; each rule below names its source):
 - [VALID] ``pkg/apis/autoscaling/validation/validation.go`` (minReplicas >= 1, maxReplicas >=
   minReplicas, stabilizationWindowSeconds in [0, 3600], periodSeconds in (0, 1800], value > 0).
 
+``tolerance`` is the kube-controller-manager flag ``--horizontal-pod-autoscaler-tolerance``
+(cluster-wide, 0.1); newer releases also offer a per-HPA ``behavior.scaleUp/scaleDown.tolerance``
+behind the ``HPAConfigurableTolerance`` feature gate. Here one value serves both directions.
+
 Simplifications of :func:`simulate` (documented): the metric is the total demand divided evenly
 over the current replicas (so utilization responds to scaling), new pods are ready and share
 load at once (no CPU initialization period, no metrics-server averaging window), and the
@@ -36,7 +40,8 @@ from typing import Callable, Mapping, Optional, Sequence, Union
 
 __all__ = [
     "Recommendation", "desired_replicas", "ScalingPolicy", "ScalingRules", "default_behavior",
-    "behavior", "normalize_behavior", "HPAStep", "HPARun", "simulate", "bursty_load",
+    "behavior", "normalize_behavior", "convert_desired_replicas_with_behavior_rate",
+    "stabilize_recommendation", "HPAStep", "HPARun", "simulate", "bursty_load",
     "DEFAULT_TOLERANCE", "DEFAULT_SYNC_PERIOD",
 ]
 
@@ -115,7 +120,11 @@ class Recommendation(int):
 
 def _metric_proposal(current_replicas: int, current_value: float, target_value: float,
                      tolerance: float) -> tuple[int, float, bool]:
-    """[CALC] (proposal, ratio, within_tolerance) with Go's float64 arithmetic."""
+    """[CALC] (proposal, ratio, within_tolerance) with Go's float64 arithmetic.
+
+    Like upstream, ``|1.0 - 110/100|`` is ``0.10000000000000009`` in float64, so a metric exactly
+    10 % above target is *outside* the default tolerance and scales.
+    """
     ratio = current_value / target_value
     if abs(1.0 - ratio) <= tolerance:
         return current_replicas, ratio, True
@@ -296,6 +305,74 @@ def _scale_down_limit(current: int, up_events, down_events, rules: ScalingRules,
     return max(results) if rules.select_policy == "Min" else min(results)
 
 
+def convert_desired_replicas_with_behavior_rate(
+        current_replicas: int, desired_replicas: int, min_replicas: int, max_replicas: int,
+        behavior: Optional[Mapping] = None, scale_up_events: Sequence[tuple[float, int]] = (),
+        scale_down_events: Sequence[tuple[float, int]] = (), now: float = 0.0) -> tuple[int, str]:
+    """``convertDesiredReplicasWithBehaviorRate`` [HPA]: apply the scaling policies, then
+    minReplicas/maxReplicas, to a (stabilized) recommendation.
+
+    Events are ``(timestamp, replica change)`` pairs of earlier scalings (changes > 0). Returns
+    ``(replicas, reason)`` with the upstream condition reason: ``DesiredWithinRange``,
+    ``ScaleUpLimit``, ``TooManyReplicas``, ``ScaleDownLimit`` or ``TooFewReplicas``.
+    """
+    cur = _int("current_replicas", current_replicas, 0)
+    desired = _int("desired_replicas", desired_replicas, 0)
+    lo, hi = _check_bounds(min_replicas, max_replicas)
+    if hi is None:
+        raise ValueError("spec.maxReplicas: Required value: 必须给出 maxReplicas")
+    rules = normalize_behavior(behavior)
+    up_events = [(float(t), int(n)) for t, n in scale_up_events]
+    down_events = [(float(t), int(n)) for t, n in scale_down_events]
+    return _convert(cur, desired, lo, hi, rules["scaleUp"], rules["scaleDown"], up_events, down_events, now)
+
+
+def _convert(cur: int, desired: int, lo: int, hi: int, up: ScalingRules, down: ScalingRules,
+             up_events, down_events, now: float) -> tuple[int, str]:
+    if desired > cur:
+        limit = max(_scale_up_limit(cur, up_events, down_events, up, now), cur)
+        if hi > limit:
+            allowed, why = limit, "ScaleUpLimit"
+        else:
+            allowed, why = hi, "TooManyReplicas"
+        if desired > allowed:
+            return allowed, why
+    elif desired < cur:
+        limit = min(_scale_down_limit(cur, up_events, down_events, down, now), cur)
+        if lo < limit:
+            allowed, why = limit, "ScaleDownLimit"
+        else:
+            allowed, why = lo, "TooFewReplicas"
+        if desired < allowed:
+            return allowed, why
+    return desired, "DesiredWithinRange"
+
+
+def stabilize_recommendation(current_replicas: int, recommendation: int,
+                             history: Sequence[tuple[float, int]], now: float,
+                             scale_up_window: int = 0, scale_down_window: int = 300) -> int:
+    """``stabilizeRecommendationWithBehaviors`` [HPA]: the safest value in the windows.
+
+    Scale-up uses the *smallest* recommendation of the scaleUp window, scale-down the *largest*
+    of the scaleDown window (samples strictly after ``now - window``), both including the
+    current ``recommendation``; ``history`` holds earlier ``(timestamp, recommendation)`` pairs.
+    """
+    cur = _int("current_replicas", current_replicas, 0)
+    up_rec = down_rec = _int("recommendation", recommendation, 0)
+    up_cut, down_cut = now - scale_up_window, now - scale_down_window
+    for t, r in history:
+        if t > up_cut:
+            up_rec = min(up_rec, r)
+        if t > down_cut:
+            down_rec = max(down_rec, r)
+    result = cur
+    if result < up_rec:
+        result = up_rec
+    if result > down_rec:
+        result = down_rec
+    return result
+
+
 # ----------------------------------------------------------------------------- simulation
 
 @dataclass
@@ -417,40 +494,13 @@ def simulate(load: Union[Sequence[float], Callable[[float], float]], target_valu
             reason = "TooFewReplicas"
         else:
             proposal, _, _ = _metric_proposal(cur, metric, target, tol)
-            # stabilizeRecommendationWithBehaviors
-            up_rec = down_rec = proposal
-            up_cut, down_cut = now - up.stabilization_window_seconds, now - down.stabilization_window_seconds
-            for t, r in recs:
-                if t > up_cut:
-                    up_rec = min(up_rec, r)
-                if t > down_cut:
-                    down_rec = max(down_rec, r)
-            stabilized = cur
-            if stabilized < up_rec:
-                stabilized = up_rec
-            if stabilized > down_rec:
-                stabilized = down_rec
+            stabilized = stabilize_recommendation(cur, proposal, recs, now,
+                                                  up.stabilization_window_seconds,
+                                                  down.stabilization_window_seconds)
             recs.append((now, proposal))
             keep = max(up.stabilization_window_seconds, down.stabilization_window_seconds)
             recs = [(t, r) for t, r in recs if t > now - keep - period]
-            # convertDesiredReplicasWithBehaviorRate
-            desired, reason = stabilized, "DesiredWithinRange"
-            if stabilized > cur:
-                limit = max(_scale_up_limit(cur, up_events, down_events, up, now), cur)
-                if hi > limit:
-                    allowed, why = limit, "ScaleUpLimit"
-                else:
-                    allowed, why = hi, "TooManyReplicas"
-                if stabilized > allowed:
-                    desired, reason = allowed, why
-            elif stabilized < cur:
-                limit = min(_scale_down_limit(cur, up_events, down_events, down, now), cur)
-                if lo < limit:
-                    allowed, why = limit, "ScaleDownLimit"
-                else:
-                    allowed, why = lo, "TooFewReplicas"
-                if stabilized < allowed:
-                    desired, reason = allowed, why
+            desired, reason = _convert(cur, stabilized, lo, hi, up, down, up_events, down_events, now)
         run.steps.append(HPAStep(now, demand, cur, metric, proposal, stabilized, desired, reason))
         if desired > cur:
             up_events.append((now, desired - cur))

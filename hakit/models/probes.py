@@ -462,32 +462,39 @@ def _slow_window(t: float) -> float:
 
 SCENARIOS: dict = {
     "healthy": dict(
+        label="健康",
         title="健康应用：默认参数的 liveness + readiness",
         kwargs=dict(app=AppBehavior(startupSeconds=5.0), livenessProbe=ProbeSpec(),
                     readinessProbe=ProbeSpec(periodSeconds=5), horizon=180.0)),
     "slow-start-no-startup": dict(
+        label="慢启动·无 startupProbe",
         title="慢启动（90 s），只有 liveness：启动期间被反复杀死（CrashLoopBackOff）",
         kwargs=dict(app=AppBehavior(startupSeconds=90.0), livenessProbe=ProbeSpec(),
                     readinessProbe=ProbeSpec(periodSeconds=5), horizon=600.0)),
     "slow-start-with-startup": dict(
+        label="慢启动·有 startupProbe",
         title="慢启动（90 s），startupProbe failureThreshold 30 × periodSeconds 10 = 300 s 保护启动",
         kwargs=dict(app=AppBehavior(startupSeconds=90.0), livenessProbe=ProbeSpec(),
                     readinessProbe=ProbeSpec(periodSeconds=5),
                     startupProbe=ProbeSpec(periodSeconds=10, failureThreshold=30), horizon=600.0)),
     "hang": dict(
+        label="死锁 hang",
         title="应用在 t=120 s 死锁（hang）：liveness 超时 3 次后重启容器",
         kwargs=dict(app=AppBehavior(startupSeconds=5.0, hangAt=120.0), livenessProbe=ProbeSpec(),
                     readinessProbe=ProbeSpec(periodSeconds=5), horizon=300.0)),
     "slow-responses": dict(
+        label="响应变慢",
         title="60–120 s 响应 1.5 s，超过 timeoutSeconds=1：探针判定失败并重启",
         kwargs=dict(app=AppBehavior(startupSeconds=5.0, responseSeconds=_slow_window),
                     livenessProbe=ProbeSpec(), readinessProbe=ProbeSpec(periodSeconds=5), horizon=300.0)),
     "aggressive-liveness": dict(
+        label="激进的 liveness",
         title="过于激进的 liveness（initialDelaySeconds 5，failureThreshold 1）对 15 s 的启动：重启循环",
         kwargs=dict(app=AppBehavior(startupSeconds=15.0),
                     livenessProbe=ProbeSpec(initialDelaySeconds=5, periodSeconds=5, failureThreshold=1),
                     readinessProbe=ProbeSpec(periodSeconds=5), horizon=900.0)),
     "readiness-failure": dict(
+        label="readiness 失败",
         title="依赖故障 60–150 s：readiness 失败，Pod 移出 endpoints；liveness 正常，不重启",
         kwargs=dict(app=AppBehavior(startupSeconds=5.0, readinessFailIntervals=((60.0, 150.0),)),
                     livenessProbe=ProbeSpec(), readinessProbe=ProbeSpec(periodSeconds=5, failureThreshold=2),

@@ -471,7 +471,8 @@ def simulate(
         elif kind == "RV" or kind == "PV":
             pre = kind == "PV"
             lli, llt = msg[3], msg[4]
-            in_lease = (t - last_leader_contact[i] < et) and role[i] != _LEAD
+            # a leader, or a follower that heard from one within the election timeout, is "in lease"
+            in_lease = role[i] == _LEAD or (t - last_leader_contact[i] < et)
             if pre:
                 # [THESIS §9.6]: grant if the candidate's log is up to date and we have not
                 # heard from a leader within the election timeout; never changes our term.
@@ -623,17 +624,21 @@ def simulate(
 
 SCENARIOS: dict = {
     "steady": dict(
+        label="稳定",
         title="etcd 默认参数：选出 Leader 后稳定复制写入",
         kwargs=dict(config=RaftConfig(n=5), horizon_ms=6000.0, write_every_ms=250.0)),
     "leader-crash": dict(
+        label="Leader 崩溃",
         title="t=2.5 s Leader 崩溃，t=4.5 s 重启：剩余多数派重新选举",
         kwargs=dict(config=RaftConfig(n=5), horizon_ms=6000.0, write_every_ms=250.0,
                     crashes=(Crash("leader", 2500.0, 4500.0),))),
     "partition": dict(
+        label="网络分区",
         title="t=2 s–4.5 s 网络分区：旧 Leader 被单独隔开（少数派），其余 4 个节点选出新 Leader",
         kwargs=dict(config=RaftConfig(n=5), horizon_ms=6000.0, write_every_ms=250.0,
                     partitions=(Partition(2000.0, 4500.0, (("leader",),)),))),
     "lossy": dict(
+        label="丢包 30%",
         title="30% 丢包、5–40 ms 延迟：选举变慢、可能多轮",
         kwargs=dict(config=RaftConfig(n=5, delay_ms=(5.0, 40.0), loss=0.3), horizon_ms=6000.0,
                     write_every_ms=250.0)),

@@ -48,8 +48,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Optional, Union
 
 __all__ = [
-    "IntOrPercent", "resolve_fenceposts", "max_surge", "max_unavailable", "new_rs_target",
-    "old_rs_target", "cleanup_unhealthy_replicas", "validate_strategy", "parse_int_or_percent",
+    "IntOrPercent", "resolve_fenceposts", "max_surge", "max_unavailable", "new_rs_new_replicas",
+    "new_rs_target", "old_rs_target", "cleanup_unhealthy_replicas", "scale_down_old_replica_sets", "validate_strategy", "parse_int_or_percent",
     "Step", "Rollout", "simulate",
 ]
 
@@ -151,6 +151,33 @@ def max_unavailable(replicas: int, max_surge: IntOrPercent, max_unavailable: Int
     return min(unavailable, replicas)
 
 
+def new_rs_new_replicas(replicas: int, max_surge: IntOrPercent, all_pods: int, new_replicas: int) -> int:
+    """``NewRSNewReplicas`` for RollingUpdate [UTIL], exactly: ``all_pods`` is the sum of
+    spec.replicas over the ReplicaSets the controller passes in.
+
+    If ``all_pods >= replicas + maxSurge`` the new ReplicaSet keeps its size; otherwise it grows by
+    ``min(replicas + maxSurge - all_pods, replicas - new_replicas)``.
+    """
+    _check_count("spec.replicas", replicas)
+    _check_count("allPods", all_pods)
+    _check_count("newReplicaSet.spec.replicas", new_replicas)
+    surge = _scaled("maxSurge", max_surge, replicas, True)
+    max_total = replicas + surge
+    if all_pods >= max_total:
+        return new_replicas
+    return new_replicas + min(max_total - all_pods, replicas - new_replicas)
+
+
+def _new_target(replicas: int, surge: int, old_replicas: int, new_replicas: int) -> int:
+    """reconcileNewReplicaSet with a resolved surge (no validation; used by :func:`simulate`)."""
+    if new_replicas >= replicas:
+        return replicas
+    all_pods = old_replicas + new_replicas
+    if all_pods >= replicas + surge:
+        return new_replicas
+    return new_replicas + min(replicas + surge - all_pods, replicas - new_replicas)
+
+
 def new_rs_target(replicas: int, max_surge: IntOrPercent, max_unavailable: IntOrPercent,
                   old_replicas: int, new_replicas: int) -> int:
     """Size of the new ReplicaSet after one ``reconcileNewReplicaSet`` step [ROLLING].
@@ -165,17 +192,12 @@ def new_rs_target(replicas: int, max_surge: IntOrPercent, max_unavailable: IntOr
     _check_count("spec.replicas", replicas)
     _check_count("oldReplicaSet.spec.replicas", old_replicas)
     _check_count("newReplicaSet.spec.replicas", new_replicas)
-    surge, _ = resolve_fenceposts(max_surge, max_unavailable, replicas)
+    resolve_fenceposts(max_surge, max_unavailable, replicas)  # validates both values
     if new_replicas == replicas:
         return new_replicas
     if new_replicas > replicas:
         return replicas
-    current = old_replicas + new_replicas
-    max_total = replicas + surge
-    if current >= max_total:
-        return new_replicas
-    scale_up = min(max_total - current, replicas - new_replicas)
-    return new_replicas + scale_up
+    return new_rs_new_replicas(replicas, max_surge, old_replicas + new_replicas, new_replicas)
 
 
 def cleanup_unhealthy_replicas(old_replicas: int, old_available: int, max_cleanup_count: int) -> int:
@@ -191,6 +213,23 @@ def cleanup_unhealthy_replicas(old_replicas: int, old_available: int, max_cleanu
     if max_cleanup_count <= 0 or old_replicas == 0 or old_replicas == old_available:
         return 0
     return max(0, min(max_cleanup_count, old_replicas - old_available))
+
+
+def scale_down_old_replica_sets(replicas: int, max_surge: IntOrPercent, max_unavailable: IntOrPercent,
+                                old_replicas: int, available: int) -> int:
+    """``scaleDownOldReplicaSetsForRollingUpdate`` [ROLLING] for one old ReplicaSet: its new size.
+
+    ``available`` is the available pod count over *all* ReplicaSets (from their status). Nothing
+    happens unless ``available > replicas - MaxUnavailable``; then the old RS loses
+    ``min(old_replicas, available - minAvailable)`` pods.
+    """
+    _check_count("spec.replicas", replicas)
+    _check_count("oldReplicaSet.spec.replicas", old_replicas)
+    _check_count("availableReplicas", available)
+    min_available = replicas - globals()["max_unavailable"](replicas, max_surge, max_unavailable)
+    if available <= min_available or old_replicas == 0:
+        return old_replicas
+    return old_replicas - min(old_replicas, available - min_available)
 
 
 def _old_rs_step(replicas: int, unavailable: int, old_replicas: int, old_available: int,
@@ -307,7 +346,7 @@ class Step:
     new_available: int
     total_pods: int
     available: int
-    progressing: str          # "True" / "False"
+    progressing: str          # "True" / "False" ("" when progressDeadlineSeconds is None: no condition)
     progressing_reason: str   # NewReplicaSetCreated / ReplicaSetUpdated / NewReplicaSetAvailable / ProgressDeadlineExceeded
     available_condition: str  # "True" (MinimumReplicasAvailable) / "False" (MinimumReplicasUnavailable)
     rolled_back: bool = False
@@ -441,9 +480,9 @@ def simulate(replicas: int, max_surge: IntOrPercent = "25%", max_unavailable: In
     image / failing readinessProbe; ``rollback_at`` (seconds) models ``kubectl rollout undo``:
     the revision-1 ReplicaSet becomes the new one again.
 
-    ``progress_deadline_seconds=None`` means no deadline (upstream then maintains no Progressing
-    condition at all; here the condition still reports NewReplicaSetAvailable at completion so
-    that the timeline shows it, but it never times out).
+    ``progress_deadline_seconds=None`` means no deadline: as upstream, the Deployment then has no
+    Progressing condition at all (``progressing`` and ``progressing_reason`` are ``""``) and never
+    times out; ``Rollout.complete`` / ``completed_at`` still report completion.
 
     The run stops when nothing else can happen (complete, or stalled with no pending event), or
     at ``until`` seconds. See the module docstring for the timing model.
@@ -476,7 +515,7 @@ def simulate(replicas: int, max_surge: IntOrPercent = "25%", max_unavailable: In
     # Deployment status as last written: (replicas, updated, ready, available) + conditions.
     status = {"replicas": replicas, "updated": replicas, "ready": replicas, "available": replicas}
     cond = {"status": "True", "reason": "NewReplicaSetAvailable", "updated": -math.inf}
-    state = {"rolled_back": False, "created": False}
+    state = {"rolled_back": False, "created": False, "complete": False}
 
     def label(rs: _RS) -> str:
         role = "新" if rs is roles()[1] else "旧"
@@ -499,11 +538,11 @@ def simulate(replicas: int, max_surge: IntOrPercent = "25%", max_unavailable: In
         if not state["created"]:
             # [SYNC] getNewReplicaSet creates the RS with NewRSNewReplicas pods
             state["created"] = True
-            new.replicas = new_rs_target(replicas, max_surge, max_unavailable, old.replicas, 0)
+            new.replicas = _new_target(replicas, surge, old.replicas, 0)
             new.sync_pods(now)
             cond.update(status="True", reason="NewReplicaSetCreated", updated=now)
             actions.append(f"创建{label(new)}，副本数 {new.replicas}")
-        target = new_rs_target(replicas, max_surge, max_unavailable, old.replicas, new.replicas)
+        target = _new_target(replicas, surge, old.replicas, new.replicas)
         if target != new.replicas:
             verb = "扩容" if target > new.replicas else "缩容"
             actions.append(f"{label(new)} {verb} {new.replicas}→{target}")
@@ -545,9 +584,11 @@ def simulate(replicas: int, max_surge: IntOrPercent = "25%", max_unavailable: In
                 pass
             elif cond["reason"] != "NewReplicaSetAvailable" and now > cond["updated"] + deadline:
                 cond.update(status="False", reason="ProgressDeadlineExceeded", updated=now)
-        elif deadline is None and complete:
-            cond.update(status="True", reason="NewReplicaSetAvailable", updated=now)
+        elif deadline is None:
+            # "If there is no progressDeadlineSeconds set, remove any Progressing condition."
+            cond.update(status="", reason="", updated=now)
         status.update(ns)
+        state["complete"] = complete
 
     def record(now: float, action: str) -> None:
         r1, a1 = v1.counts(now, startup, min_ready)
@@ -580,7 +621,7 @@ def simulate(replicas: int, max_surge: IntOrPercent = "25%", max_unavailable: In
             first = False
             if not action:
                 break
-        if cond["reason"] == "NewReplicaSetAvailable" and result.completed_at is None and state["created"]:
+        if state["complete"] and result.completed_at is None and state["created"]:
             result.completed_at = now
         if cond["reason"] == "ProgressDeadlineExceeded" and result.deadline_exceeded_at is None:
             result.deadline_exceeded_at = now

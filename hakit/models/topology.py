@@ -76,6 +76,9 @@ __all__ = [
     "failure_points",
     "platform_ha",
     "harbor_ha",
+    "deployment_chain",
+    "clusterip_iptables",
+    "BUILDERS",
 ]
 
 #: 节点类型。前六种是故障域 (failure domain)，后面是运行在其上的东西与逻辑分组。
@@ -217,7 +220,8 @@ class Impact:
     """:func:`impact` 的结果。
 
     * ``failed``：输入的故障节点；``down``：宕机的全部节点（含 ``failed`` 与被波及的）；
-    * ``affected``：仍在服务、但失去了部分冗余或弱依赖的节点；
+    * ``affected``：仍在服务、但失去了部分成员（冗余减少）的组，或弱依赖宕机/受影响的节点
+      （硬依赖于一个 “受影响” 的组不算受影响：组仍可用）；
     * ``pending``：从未被调度的 Pod（不就绪，但不算被故障 “丢失”）；
     * ``lost_pods`` / ``lost_members``：宕机的 Pod / etcd 成员（排序后的列表）；
     * ``services``：服务名 -> ``(ready, total, available)``；
@@ -341,7 +345,8 @@ def impact(graph: nx.DiGraph, failed: Iterable[str]) -> Impact:
         for n in order:
             if n in down or n in affected:
                 continue
-            hit = any(t in down for t in soft[n]) or any(t in affected for t in hard[n] + soft[n])
+            # 弱依赖宕机或受影响 -> 受影响；硬依赖只是 “失去了冗余” 时不算（否则整张图都会变橙）
+            hit = any(t in down or t in affected for t in soft[n])
             if not hit and n in members:
                 hit = any(m in down or m in affected or m in pending for m in members[n])
             if hit:
@@ -583,7 +588,8 @@ def _dc_hosts(g: nx.DiGraph, dcs: Sequence[str], hosts_per_dc: int, region: str 
 
 
 def k8s_ha_cluster(etcd: str = "stacked", control_planes: int = 3, etcd_members: int = 3,
-                   workers: int = 3, datacenters: int = 1, prefix: str = "") -> nx.DiGraph:
+                   workers: int = 3, datacenters: int = 1, prefix: str = "",
+                   load_balancers: int = 1) -> nx.DiGraph:
     """一个高可用 Kubernetes 集群（源章节 N.2.1、N.2.5）。
 
     * ``control_planes`` 个控制面节点，每个运行 kube-apiserver、kube-controller-manager、
@@ -594,7 +600,9 @@ def k8s_ha_cluster(etcd: str = "stacked", control_planes: int = 3, etcd_members:
       “每个控制面节点的 etcd 成员只与本节点的 kube-apiserver 通信”，本地的 controller-manager
       与 scheduler 也只连本地 apiserver（https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/ha-topology/）。
       ``etcd="external"``：etcd 成员在独立节点上，apiserver 连接整个 etcd 集群。
-    * LB 依赖 kube-apiserver 组；工作节点（kubelet）依赖 LB。
+    * LB 依赖 kube-apiserver 组；工作节点（kubelet）依赖 LB（弱依赖：kubelet 连不上 apiserver 时
+      已运行的 Pod 照常运行，只是节点状态无法上报）。``load_balancers=1`` 时 LB 本身是单点；
+      ``>= 2`` 时 ``lb`` 是一个组（例如 keepalived 管理的 VIP），任一实例存活即可。
 
     节点按顺序轮流分布在 ``datacenters`` 个数据中心（A、B、C……）的物理机上。
     """
@@ -623,9 +631,19 @@ def k8s_ha_cluster(etcd: str = "stacked", control_planes: int = 3, etcd_members:
     add(g, f"{p}kube-apiserver", "service", label="kube-apiserver（主主）")
     add(g, f"{p}kube-controller-manager", "service", label="controller-manager（选主）")
     add(g, f"{p}kube-scheduler", "service", label="kube-scheduler（选主）")
-    lb_host = machine("lb", "LB")
-    add(g, f"{p}lb", "component", on=lb_host, label="负载均衡器 (LB)")
-    depends(g, f"{p}lb", f"{p}kube-apiserver")
+    if isinstance(load_balancers, bool) or not isinstance(load_balancers, int) or not 1 <= load_balancers <= 3:
+        raise ValueError(f"load_balancers: Invalid value: {load_balancers!r}: 必须是 1 到 3 的整数")
+    if load_balancers == 1:
+        lb_host = machine("lb", "LB")
+        add(g, f"{p}lb", "component", on=lb_host, label="负载均衡器 (LB)")
+        depends(g, f"{p}lb", f"{p}kube-apiserver")
+    else:
+        add(g, f"{p}lb", "service", label="负载均衡 VIP（keepalived）")
+        for j in range(1, load_balancers + 1):
+            lb_host = machine(f"lb{j}", f"LB{j}")
+            add(g, f"{p}lb-{j}", "component", on=lb_host, label=f"负载均衡器 LB{j}")
+            depends(g, f"{p}lb-{j}", f"{p}kube-apiserver")
+            member(g, f"{p}lb-{j}", f"{p}lb")
     for i in range(1, control_planes + 1):
         h = machine(f"cp{i}", f"cp{i}")
         n = add(g, f"{p}cp{i}", "node", on=h, label=f"控制面 cp{i}", schedulable=False, role="control-plane")
@@ -784,3 +802,72 @@ def harbor_ha() -> nx.DiGraph:
         member(g, c, "harbor-core")
         depends(g, c, "haproxy", "database", "nfs")
     return g
+
+
+def deployment_chain(replicas: int = 3, workers: int = 3, policy: str = "spread") -> nx.DiGraph:
+    """源章节 N.3.2.1：Deployment -> ReplicaSet -> Pod，Pod 经 Service 暴露。
+
+    ReplicaSet 的自愈（删掉坏 Pod、补一个新的）靠 kube-controller-manager：控制面不可用时已运行的
+    Pod 继续服务，但不会自愈（弱依赖，标为受影响）。Pod 按 ``policy``（见 :func:`schedule`）放到
+    ``workers`` 个工作节点上。
+    """
+    for name, v, lo, hi in (("replicas", replicas, 1, 12), ("workers", workers, 1, 9)):
+        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+            raise ValueError(f"{name}: Invalid value: {v!r}: 必须是 {lo} 到 {hi} 的整数")
+    g = new_graph("Deployment、ReplicaSet 与 Pod")
+    add(g, "A", "datacenter", label="数据中心 A")
+    add(g, "control-plane", "component", on="A", label="控制面（controller-manager）", layer=5)
+    for i in range(1, workers + 1):
+        h = add(g, f"host{i}", "host", on="A", label=f"物理机 {i}")
+        add(g, f"worker{i}", "node", on=h, label=f"工作节点 {i}")
+    g = add_deployment(g, "web-rs", replicas, policy, label="ReplicaSet web-7c9d")
+    add(g, "web", "app", label="Deployment web")
+    depends(g, "web", "web-rs")
+    depends(g, "web-rs", "control-plane", soft=True)
+    add(g, "web-svc", "service", label="Service web（ClusterIP）", layer=8)
+    for pod in [n for n, d in g.nodes(data=True) if d.get("kind") == "pod"]:
+        member(g, pod, "web-svc")
+    return g
+
+
+def clusterip_iptables(replicas: int = 3, nodes: int = 3) -> nx.DiGraph:
+    """源章节 N.3.2.5：ClusterIP Service 经 kube-proxy 写入的 iptables 规则转发到就绪的 Pod。
+
+    每个节点上的 kube-proxy 监听 EndpointSlice 并维护本节点的 iptables 规则；客户端 Pod 的流量由
+    *它所在节点* 的规则 DNAT 到某个后端 Pod。kube-proxy 停掉后已有规则仍然有效，只是不再更新
+    （弱依赖）；规则所在节点故障则该节点上的客户端不可用。
+    """
+    for name, v in (("replicas", replicas), ("nodes", nodes)):
+        if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 9:
+            raise ValueError(f"{name}: Invalid value: {v!r}: 必须是 1 到 9 的整数")
+    g = new_graph("ClusterIP Service 与 iptables")
+    add(g, "A", "datacenter", label="数据中心 A")
+    add(g, "backend", "service", label="Service backend（ClusterIP 10.96.0.10）")
+    for i in range(1, nodes + 1):
+        h = add(g, f"host{i}", "host", on="A", label=f"物理机 {i}")
+        n = add(g, f"node{i}", "node", on=h, label=f"节点 {i}")
+        kp = add(g, f"kube-proxy-{i}", "component", on=n, label=f"kube-proxy-{i}")
+        rules = add(g, f"iptables-{i}", "component", on=n, label=f"iptables 规则 {i}")
+        depends(g, rules, kp, soft=True)
+    for j in range(replicas):
+        n = f"node{j % nodes + 1}"
+        pod = add(g, f"backend-{j}", "pod", on=n, label=f"backend Pod {j}")
+        member(g, pod, "backend")
+    add(g, "client", "pod", on="node1", label="客户端 Pod", layer=8)
+    depends(g, "client", "iptables-1", "backend")
+    return g
+
+
+#: 可复用的拓扑：键 -> (中文名, 无参构造函数)。源章节缺失的八幅图各对应一个。
+BUILDERS = {
+    "platform": ("容器云平台架构 (N.1.2)", platform_architecture),
+    "k8s_ha": ("Kubernetes 高可用架构 (N.2.1)", lambda: k8s_ha_cluster("stacked")),
+    "stacked": ("堆叠 etcd (N.2.5)", lambda: k8s_ha_cluster("stacked")),
+    "external": ("外部 etcd (N.2.5)", lambda: k8s_ha_cluster("external")),
+    "failure_points": ("五个潜在故障点 (N.3.1)", failure_points),
+    "deployment": ("Deployment/ReplicaSet/Pod (N.3.2.1)", deployment_chain),
+    "clusterip": ("ClusterIP 与 iptables (N.3.2.5)", clusterip_iptables),
+    "platform_ha": ("容器云平台高可用 (N.4.1)", platform_ha),
+    "harbor_ha": ("镜像仓库高可用 (N.4.2)", harbor_ha),
+    "etcd_3dc": ("etcd 两地三中心 2+2+1 (N.3.1.4)", lambda: etcd_across_datacenters({"A": 2, "B": 2, "C": 1})),
+}

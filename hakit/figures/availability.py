@@ -1,0 +1,148 @@
+"""可用性图：几个 9 与停机预算（滑块），串联/并联/k-of-n 组合（滑块）。
+
+数据都来自 :mod:`hakit.models.availability`；滑块步骤预先算好 (``method: "update"``)，静态书页可用。
+"""
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import plotly.graph_objects as go
+
+from hakit.models import availability as A
+
+__all__ = ["NINES_GRID", "P_GRID", "nines_figure", "composition_figure", "nines_of"]
+
+#: 滑块上的可用性档位。
+NINES_GRID: tuple[float, ...] = (0.9, 0.99, 0.995, 0.999, 0.9995, 0.9999, 0.99999)
+#: 组合图滑块上的单个组件可用性。
+P_GRID: tuple[float, ...] = (0.9, 0.95, 0.99, 0.995, 0.999)
+_PERIODS = ("year", "month", "week", "day")
+_INCIDENT_COLORS = ("#c62828", "#6a1b9a")
+
+
+def _pct(a: float) -> str:
+    s = f"{a * 100:.5f}".rstrip("0").rstrip(".")
+    return s + "%"
+
+
+def nines_figure(levels: Sequence[float] = NINES_GRID, active: int = 5) -> go.Figure:
+    """停机预算柱状图（分钟，对数坐标）：每年/每月/每周/每天，滑块选择可用性；两条横线是源章节
+    提到的两次事故（微信 2019-10-29 约 30 分钟，支付宝 2015-05-27 约 140 分钟，估计值），
+    图注给出一次这样的中断用掉了多少年度预算。"""
+    if not levels:
+        raise ValueError("levels: Required value: 至少需要一个可用性档位")
+    levels = [float(a) for a in levels]
+    for a in levels:
+        A.availability_to_nines(a)  # 校验：必须在 [0, 1) 内
+    if not 0 <= active < len(levels):
+        raise ValueError(f"active: Invalid value: {active}: 必须在 0 到 {len(levels) - 1} 之间")
+    xs = [A.PERIOD_NAMES[p] for p in _PERIODS]
+
+    def bars(a: float):
+        b = A.downtime_budget(a)
+        y = [b[p] / 60 for p in _PERIODS]
+        return y, [A.format_duration(b[p]) for p in _PERIODS]
+
+    def caption(a: float) -> str:
+        parts = [f"可用性 {_pct(a)}（{A.availability_to_nines(a):.2f} 个 9），每年预算 {A.format_duration(A.downtime(a))}"]
+        for inc in A.INCIDENTS:
+            f = A.budget_fraction(inc.duration_s, a)
+            parts.append(f"{inc.name} {inc.date}（约 {inc.duration_s / 60:.0f} 分钟）= 年度预算的 {f * 100:.0f}%")
+        return "<br>".join(parts)
+
+    y0, t0 = bars(levels[active])
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=xs, y=y0, text=t0, textposition="outside", marker_color="#1e88e5",
+                         name="允许的停机时间", hovertemplate="%{x}：%{text}<extra></extra>"))
+    for inc, color in zip(A.INCIDENTS, _INCIDENT_COLORS):
+        m = inc.duration_s / 60
+        fig.add_trace(go.Scatter(x=[xs[0], xs[-1]], y=[m, m], mode="lines", line=dict(color=color, dash="dash"),
+                                 name=f"{inc.name.split('（')[0]} {inc.date}（约 {m:.0f} 分钟）",
+                                 hovertemplate=inc.note + "<extra></extra>"))
+
+    def ann(a: float) -> list:
+        return [dict(text=caption(a), x=0, y=1.0, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
+                     showarrow=False, align="left", font=dict(size=12))]
+
+    steps = []
+    for a in levels:
+        y, t = bars(a)
+        steps.append(dict(method="update", label=_pct(a), args=[{"y": [y], "text": [t]}, {"annotations": ann(a)}, [0]]))
+    fig.update_layout(
+        template="plotly_white", height=520, title=dict(text="几个 9 与停机预算（年 = 365 天，月 = 1/12 年）", x=0.5),
+        yaxis=dict(type="log", title="停机预算（分钟，对数坐标）", range=[-3.2, 5]),
+        annotations=ann(levels[active]), margin=dict(t=150, b=110),
+        legend=dict(orientation="h", y=-0.12, x=0),
+    )
+    if len(levels) > 1:
+        fig.update_layout(sliders=[dict(steps=steps, active=active, currentvalue=dict(prefix="可用性："),
+                                        pad=dict(t=50), y=-0.18)])
+    return fig
+
+
+def nines_of(unavailability: float) -> float:
+    """不可用概率 q -> 几个 9（``-log10 q``），q = 0 时取 15（浮点精度的上限）。"""
+    return 15.0 if unavailability <= 0 else min(15.0, -math.log10(unavailability))
+
+
+def _q_series(n: int, p: float) -> float:
+    return -math.expm1(n * math.log(p)) if p > 0 else 1.0
+
+
+def _q_parallel(n: int, p: float) -> float:
+    return (1 - p) ** n
+
+
+def _q_k_of_n(k: int, n: int, p: float) -> float:
+    return math.fsum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(0, k))
+
+
+def composition_figure(p_grid: Sequence[float] = P_GRID, max_n: int = 7, active: int = 2) -> go.Figure:
+    """串联、并联、多数派 (k-of-n, k = n//2+1) 与 “2-of-n” 的系统可用性（以几个 9 表示）随组件数 n 的变化；
+    滑块选择单个组件的可用性 p。串联越多越差，并联越多越好，多数派在偶数 n 上不进步。"""
+    if not p_grid:
+        raise ValueError("p_grid: Required value: 至少需要一个 p")
+    for p in p_grid:
+        if not 0 < float(p) < 1:
+            raise ValueError(f"p_grid: Invalid value: {p!r}: 单个组件的可用性必须在 (0, 1) 之间")
+    if isinstance(max_n, bool) or not isinstance(max_n, int) or not 2 <= max_n <= 15:
+        raise ValueError(f"max_n: Invalid value: {max_n!r}: 必须是 2 到 15 的整数")
+    if not 0 <= active < len(p_grid):
+        raise ValueError(f"active: Invalid value: {active}: 必须在 0 到 {len(p_grid) - 1} 之间")
+    ns = list(range(1, max_n + 1))
+    kinds = (
+        ("串联 (series)", "#e53935", lambda n, p: _q_series(n, p)),
+        ("并联 (parallel)", "#43a047", lambda n, p: _q_parallel(n, p)),
+        ("多数派 k = n//2+1", "#1e88e5", lambda n, p: _q_k_of_n(n // 2 + 1, n, p)),
+        ("至少 2 个 (2-of-n)", "#8e24aa", lambda n, p: _q_k_of_n(2, n, p) if n >= 2 else float("nan")),
+    )
+
+    def ys(p):
+        out = []
+        for _, _, q in kinds:
+            vals = [q(n, p) for n in ns]
+            out.append(([None if v != v else round(nines_of(v), 4) for v in vals],
+                        [None if v != v else _pct(1 - v) for v in vals]))
+        return out
+
+    fig = go.Figure()
+    for (name, color, _), (y, t) in zip(kinds, ys(p_grid[active])):
+        fig.add_trace(go.Scatter(x=ns, y=y, text=t, mode="lines+markers", name=name, line=dict(color=color),
+                                 hovertemplate="n=%{x}：%{text}（%{y:.2f} 个 9）<extra>" + name + "</extra>"))
+    steps = []
+    for p in p_grid:
+        data = ys(p)
+        steps.append(dict(method="update", label=_pct(p),
+                          args=[{"y": [d[0] for d in data], "text": [d[1] for d in data]},
+                                {"title.text": f"组合后的可用性（单个组件 p = {_pct(p)}）"}]))
+    fig.update_layout(
+        template="plotly_white", height=480, title=dict(text=f"组合后的可用性（单个组件 p = {_pct(p_grid[active])}）", x=0.5),
+        xaxis=dict(title="组件数 n", dtick=1), yaxis=dict(title="几个 9（−log10 不可用率）", rangemode="tozero"),
+        legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
+        margin=dict(t=110),
+    )
+    if len(p_grid) > 1:
+        fig.update_layout(sliders=[dict(steps=steps, active=active, currentvalue=dict(prefix="单个组件可用性 p："),
+                                        pad=dict(t=50))])
+    return fig

@@ -1,0 +1,76 @@
+"""N.1.1.1: what a user sees of one failure = detection time + recovery (failover) time.
+
+Three designs of the same component, with a health check that probes every ``period`` seconds and
+declares failure after ``failure_threshold`` consecutive failures (detection ≈ period × threshold,
+as a Kubernetes probe or an HAProxy ``fall`` count does):
+
+* 单实例，无冗余：after detection the component must be restarted or repaired (``repair_s``);
+* 主备 + 故障转移：after detection a standby takes over (``failover_s``);
+* 多活 + 负载均衡：the balancer only stops sending to the failed instance (``0`` extra seconds).
+
+A slider over the probe period shows that detection, not redundancy alone, sets the outage.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+from hakit.models import availability as A
+
+PERIODS_S = (1, 2, 5, 10, 30)
+
+
+def outage_breakdown(period_s: float, failure_threshold: int, repair_s: float, failover_s: float) -> dict:
+    """Detection and recovery seconds for the three designs (keys: design name -> (detect, recover))."""
+    if isinstance(failure_threshold, bool) or not isinstance(failure_threshold, int) or failure_threshold < 1:
+        raise ValueError(f"failureThreshold: Invalid value: {failure_threshold!r}: 必须是大于或等于 1 的整数")
+    if period_s <= 0:
+        raise ValueError(f"periodSeconds: Invalid value: {period_s!r}: 必须大于 0")
+    detect = period_s * failure_threshold
+    designs = {"单实例（无冗余）": repair_s, "主备 + 故障转移": failover_s, "多活 + 负载均衡": 0.0}
+    return {name: (detect, A.user_visible_outage(detect, rec) - detect) for name, rec in designs.items()}
+
+
+def outage_figure(periods: Sequence[float] = PERIODS_S, failure_threshold: int = 3, repair_s: float = 300.0,
+                  failover_s: float = 20.0, availability: float = 0.9999, active: int = 3) -> go.Figure:
+    """Stacked bars (detection + recovery) per design; a slider chooses the probe period.
+
+    Each bar's hover gives the share of a yearly budget at ``availability`` one such outage uses.
+    """
+    if not periods:
+        raise ValueError("periods: Required value: 至少需要一个检查周期")
+    if not 0 <= active < len(periods):
+        raise ValueError(f"active: Invalid value: {active}: 必须在 0 到 {len(periods) - 1} 之间")
+    rows = [outage_breakdown(p, failure_threshold, repair_s, failover_s) for p in periods]
+    names = list(rows[0])
+    fig = go.Figure()
+    for part, color in (("发现故障（检查周期 × 失败阈值）", "#ef6c00"), ("恢复 / 故障转移", "#1565c0")):
+        idx = 0 if part.startswith("发现") else 1
+        r = rows[active]
+        fig.add_trace(go.Bar(y=names, x=[r[n][idx] for n in names], name=part, orientation="h",
+                             marker_color=color, hovertemplate="%{y}: %{x:.0f} s<extra>" + part + "</extra>"))
+
+    def caption(r: dict) -> str:
+        parts = []
+        for n in names:
+            total = sum(r[n])
+            share = A.budget_fraction(total, availability)
+            parts.append(f"{n} {total:.0f} s（占 {availability:.2%} 年度预算的 {share:.1%}）")
+        return "；".join(parts)
+
+    steps = []
+    for i, (p, r) in enumerate(zip(periods, rows)):
+        steps.append(dict(method="update", label=f"{p:g} s",
+                          args=[{"x": [[r[n][0] for n in names], [r[n][1] for n in names]]},
+                                {"annotations": [dict(text=caption(r), x=0, y=-0.32, xref="paper", yref="paper",
+                                                      showarrow=False, xanchor="left", font=dict(size=11))]}]))
+    fig.update_layout(
+        template="plotly_white", barmode="stack", height=360, margin=dict(l=10, r=10, t=50, b=120),
+        title=f"用户看到的中断 = 发现 + 恢复（failureThreshold = {failure_threshold}）",
+        xaxis_title="秒", legend=dict(orientation="h", y=1.12),
+        annotations=steps[active]["args"][1]["annotations"],
+        sliders=[dict(active=active, currentvalue=dict(prefix="检查周期 periodSeconds = "),
+                      pad=dict(t=60), steps=steps)],
+    )
+    return fig

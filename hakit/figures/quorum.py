@@ -1,0 +1,79 @@
+"""法定人数图：成员数 n 与多数派、容错数、集群可用性、写延迟（滑块选择单个成员的可用性 p）。"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from hakit.figures.availability import nines_of
+from hakit.models import quorum as Q
+
+__all__ = ["P_GRID", "quorum_figure"]
+
+P_GRID: tuple[float, ...] = (0.9, 0.95, 0.99, 0.995, 0.999)
+
+
+def _pct(a: float) -> str:
+    return f"{a * 100:.4f}".rstrip("0").rstrip(".") + "%"
+
+
+def quorum_figure(max_n: int = 7, p_grid: Sequence[float] = P_GRID, active: int = 2,
+                  rtt_base: float = 0.5, rtt_jitter: float = 1.0, fsync: float = 2.0,
+                  send_cost: float = 0.3) -> go.Figure:
+    """三栏：(1) 多数派与可容忍故障数；(2) 集群可用性（几个 9），滑块选 p；(3) 期望提交延迟与
+    p99（毫秒，蒙特卡洛；follower RTT = ``rtt_base`` + 指数分布抖动，均值 ``rtt_jitter``；每次确认另加
+    ``fsync``；领导者每发一个 follower 多花 ``send_cost``）。
+
+    要点：偶数 n 不增加容错，可用性反而比 n-1 低；成员越多，要等的确认越多，写越慢。
+    """
+    if isinstance(max_n, bool) or not isinstance(max_n, int) or not 1 <= max_n <= 15:
+        raise ValueError(f"max_n: Invalid value: {max_n!r}: 必须是 1 到 15 的整数")
+    if not p_grid:
+        raise ValueError("p_grid: Required value: 至少需要一个 p")
+    if not 0 <= active < len(p_grid):
+        raise ValueError(f"active: Invalid value: {active}: 必须在 0 到 {len(p_grid) - 1} 之间")
+    ns = list(range(1, max_n + 1))
+    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.08,
+                        subplot_titles=("多数派与可容忍故障数", "集群可用性（几个 9）", "写提交延迟 (ms)"))
+    fig.add_trace(go.Bar(x=ns, y=[Q.majority(n) for n in ns], name="多数派 n//2+1", marker_color="#1e88e5"), 1, 1)
+    fig.add_trace(go.Bar(x=ns, y=[Q.fault_tolerance(n) for n in ns], name="可容忍故障 (n-1)//2",
+                         marker_color="#fb8c00"), 1, 1)
+
+    def avail(p: float):
+        vals = [Q.cluster_availability(n, p) for n in ns]
+        return [round(nines_of(1 - v), 4) for v in vals], [_pct(v) for v in vals]
+
+    y, t = avail(p_grid[active])
+    fig.add_trace(go.Scatter(x=ns, y=y, text=t, mode="lines+markers", name="集群可用性",
+                             line=dict(color="#43a047"),
+                             hovertemplate="n=%{x}：%{text}（%{y:.2f} 个 9）<extra></extra>"), 1, 2)
+    avail_idx = len(fig.data) - 1
+    sims = [Q.commit_latency_mc(n, rtt_base, rtt_jitter, fsync, samples=4000, seed=n, send_cost=send_cost)
+            for n in ns]
+    exp = [round(r["mean"], 3) for r in sims]
+    mc = [round(r["p99"], 3) for r in sims]
+    fig.add_trace(go.Scatter(x=ns, y=exp, mode="lines+markers", name="平均延迟", line=dict(color="#8e24aa"),
+                             hovertemplate="n=%{x}：%{y:.2f} ms<extra>平均</extra>"), 1, 3)
+    fig.add_trace(go.Scatter(x=ns, y=mc, mode="lines+markers", name="p99 延迟（蒙特卡洛）",
+                             line=dict(color="#8e24aa", dash="dot"),
+                             hovertemplate="n=%{x}：%{y:.2f} ms<extra>p99</extra>"), 1, 3)
+    steps = []
+    for p in p_grid:
+        y, t = avail(p)
+        steps.append(dict(method="restyle", label=_pct(p), args=[{"y": [y], "text": [t]}, [avail_idx]]))
+    for c in (1, 2, 3):
+        fig.update_xaxes(title_text="成员数 n", dtick=1, row=1, col=c)
+    fig.update_yaxes(rangemode="tozero", row=1, col=2)
+    fig.update_yaxes(rangemode="tozero", row=1, col=3)
+    fig.add_vline(x=Q.MAX_RECOMMENDED, line_dash="dot", line_color="#9e9e9e", row=1, col=1)
+    fig.update_layout(
+        template="plotly_white", height=460, barmode="group",
+        title=dict(text="为什么是奇数个成员（etcd FAQ：建议最多 7 个）", x=0.5, y=0.97),
+        legend=dict(orientation="h", y=1.13, yanchor="bottom", x=0),
+        margin=dict(t=140, b=120),
+    )
+    if len(p_grid) > 1:
+        fig.update_layout(sliders=[dict(steps=steps, active=active, currentvalue=dict(prefix="单个成员可用性 p："),
+                                        pad=dict(t=70), len=0.6, x=0.2)])
+    return fig

@@ -1,0 +1,342 @@
+"""Redis Sentinel + HAProxy 故障转移的时间模型：从主节点 (master) 宕机到第一次写入经 HAProxy 成功。
+
+各阶段与依据（``sentinel.c`` 指 redis/redis 的 ``src/sentinel.c``，7.x）：
+
+1. **SDOWN 检测**（主观下线）：``sentinelCheckSubjectivelyDown`` 在 ``elapsed >
+   down-after-milliseconds`` 时置 SDOWN；``elapsed`` 从尚未得到回复的 PING 的发送时刻
+   (``act_ping_time``) 算起，连接断开时从最后一次可用时刻算起。进程被杀 (``failure="crash"``)
+   时连接立即断开，Sentinel 在下一个定时器周期重连并立即发 PING（``sentinelReconnectInstance``
+   的 "Send a PING ASAP when reconnecting"），所以计时起点约在宕机后一个周期内；进程挂起或网络
+   分区 (``failure="hang"``) 时连接不断，起点是宕机后第一个没有回复的 PING，PING 周期为
+   ``min(down-after-milliseconds, 1000)``（``SENTINEL_PING_PERIOD``）。
+2. **ODOWN 协商**（客观下线）：SDOWN 的 Sentinel 用 ``SENTINEL is-master-down-by-addr``
+   询问其他 Sentinel（``SENTINEL_ASK_PERIOD`` 1000 ms 询问一次，进入 SDOWN 时立即询问）；
+   回复为 “已下线” 的数目加上自己达到 ``quorum`` 即 ODOWN。于是 ODOWN 出现在第 ``quorum``
+   个进入 SDOWN 的 Sentinel 上，再晚一个定时器周期（回复在下一周期被统计）。
+3. **选举 leader**：进入 ODOWN 的 Sentinel 开始故障转移（``sentinelStartFailover``，epoch+1），
+   并请求投票；得票数要同时达到 Sentinel 总数的多数派和 ``quorum``（``sentinelGetLeader``）。
+   无竞争时在下一个周期当选。若票数分裂，``failover_start_time`` 加上 0–1000 ms 随机量
+   (``SENTINEL_MAX_DESYNC``)，要等 ``2 × failover-timeout`` 后才能重试（见 :attr:`FailoverTimeline.split_vote_retry_ms`）。
+4. **提升 (promotion)**：状态机每个周期前进一步：SELECT_SLAVE，然后发送 ``REPLICAOF NO ONE``；
+   副本执行后立即报告 ``role:master``（HAProxy 直接检查 Redis，不必等 Sentinel 的 INFO）。
+5. **HAProxy 标记新主 UP**：``tcp-check`` 期望 ``role:master``。服务器处于 DOWN 时按
+   ``downinter``（缺省等于 ``inter``）检查，转换中按 ``fastinter``（缺省等于 ``inter``）检查，
+   连续 ``rise`` 次成功才标记 UP（HAProxy ``srv_getinter``；文档
+   https://docs.haproxy.org/2.6/configuration.html#5.2-inter ，缺省 ``inter 2s``、
+   ``fall 3``、``rise 2``）。
+6. **HAProxy 标记旧主 DOWN**（与 1–5 并行）：连续 ``fall`` 次失败；进程挂起时每次检查要等到
+   ``timeout check``。``on-marked-down shutdown-sessions`` 会在标记 DOWN 时切断仍连在旧主上的会话。
+
+Sentinel 的定时器 ``sentinelTimer`` 每次把 ``server.hz`` 设为 ``10 + rand() % 10``，所以一个
+周期是 1000/19 ≈ 52.6 ms 到 100 ms 之间（故意打乱，避免各 Sentinel 同步而反复平票）。
+
+Sentinel 文档与缺省值：https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/
+（``down-after-milliseconds`` 30000，``failover-timeout`` 180000）。
+
+与实验的对照（设计文档 “Lab facts”）：``down-after-milliseconds 1000``、HAProxy
+``inter 500ms fall 2 rise 1``（:data:`LAB`）实测约 1.9 s；本模型给出的区间见
+:func:`failover_timeline` 的例子，1.9 s 落在 [最小, 最大] 之内、接近典型值加上客户端重试间隔。
+
+“旧主以空数据、``role:master`` 重启” 的双主窗口见 :func:`two_master_window`。
+
+所有时间单位为毫秒 (ms)。
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from numbers import Real
+
+import numpy as np
+
+from hakit.models.quorum import majority
+
+__all__ = [
+    "DOWN_AFTER_DEFAULT",
+    "FAILOVER_TIMEOUT_DEFAULT",
+    "PING_PERIOD",
+    "ASK_PERIOD",
+    "INFO_PERIOD",
+    "PUBLISH_PERIOD",
+    "MAX_DESYNC",
+    "TICK_MIN",
+    "TICK_MAX",
+    "HAPROXY_DEFAULTS",
+    "LAB",
+    "LAB_MEASURED_FAILOVER_MS",
+    "Phase",
+    "FailoverTimeline",
+    "failover_timeline",
+    "haproxy_mark_up",
+    "haproxy_mark_down",
+    "two_master_window",
+    "votes_needed",
+]
+
+DOWN_AFTER_DEFAULT = 30_000  #: ``sentinel down-after-milliseconds`` 缺省值
+FAILOVER_TIMEOUT_DEFAULT = 180_000  #: ``sentinel failover-timeout`` 缺省值
+PING_PERIOD = 1000  #: ``SENTINEL_PING_PERIOD``
+ASK_PERIOD = 1000  #: ``SENTINEL_ASK_PERIOD``
+INFO_PERIOD = 10_000  #: ``SENTINEL_INFO_PERIOD``（故障转移期间对副本改为 1000）
+PUBLISH_PERIOD = 2000  #: ``SENTINEL_PUBLISH_PERIOD``
+MAX_DESYNC = 1000  #: ``SENTINEL_MAX_DESYNC``
+TICK_MIN = 1000 / 19  #: hz = 19 时的定时器周期
+TICK_MAX = 1000 / 10  #: hz = 10 时的定时器周期
+#: HAProxy ``server ... check`` 的缺省参数（毫秒、次数）。
+HAPROXY_DEFAULTS = {"inter_ms": 2000, "fall": 3, "rise": 2}
+#: 本书实验 (hakit.lab.redis_sentinel) 测得约 1.9 s 时使用的参数。
+LAB = {"down_after_ms": 1000, "sentinels": 3, "quorum": 2, "inter_ms": 500, "fall": 2, "rise": 1}
+LAB_MEASURED_FAILOVER_MS = 1900
+
+
+def _int(v: object, name: str, lo: int, hi: int | None = None) -> int:
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+        raise ValueError(f"{name}: Invalid value: {v!r}: 必须是整数")
+    if v < lo or (hi is not None and v > hi):
+        rng = f"{lo} 到 {hi}" if hi is not None else f"大于等于 {lo}"
+        raise ValueError(f"{name}: Invalid value: {v}: 必须{'在 ' + rng + ' 之间' if hi is not None else rng}")
+    return int(v)
+
+
+def _ms(v: object, name: str, positive: bool = True) -> float:
+    if isinstance(v, bool) or not isinstance(v, Real) or not math.isfinite(float(v)):
+        raise ValueError(f"{name}: Invalid value: {v!r}: 必须是有限的毫秒数")
+    if (positive and v <= 0) or v < 0:
+        raise ValueError(f"{name}: Invalid value: {v!r}: 必须{'大于 0' if positive else '不小于 0'}（单位：毫秒）")
+    return float(v)
+
+
+def votes_needed(sentinels: int, quorum: int) -> int:
+    """当选 leader 需要的票数：``max(sentinels // 2 + 1, quorum)``（``sentinelGetLeader``）。"""
+    s = _int(sentinels, "sentinels", 1)
+    q = _int(quorum, "quorum", 1, s)
+    return max(majority(s), q)
+
+
+@dataclass(frozen=True)
+class Phase:
+    """时间线上的一个阶段：起止时刻（典型值，从主节点宕机算起）与持续时间 (最小, 典型, 最大)。"""
+
+    key: str
+    label: str
+    start: float
+    end: float
+    duration: tuple  # (min, typical, max)
+    parallel: bool = False
+
+
+@dataclass(frozen=True)
+class FailoverTimeline:
+    """:func:`failover_timeline` 的结果（毫秒）。
+
+    * ``write_unavailable``：主节点宕机到第一次写入经 HAProxy 成功（新主被标记 UP）的 (最小, 典型, 最大)；
+    * ``old_marked_down``：HAProxy 把旧主标记 DOWN 的时刻；
+    * ``all_writes_ok``：``max(新主 UP, 旧主 DOWN)``——在此之前 HAProxy 仍可能把一部分连接发给已死的旧主；
+    * ``phases``：依次为 SDOWN、ODOWN、选举、提升、HAProxy 标记新主 UP，另有并行的 “HAProxy 标记旧主 DOWN”；
+    * ``possible`` / ``reason``：存活的 Sentinel 不够 ``quorum`` 或多数派时无法故障转移。
+    """
+
+    params: dict
+    possible: bool
+    reason: str
+    phases: list
+    write_unavailable: tuple
+    old_marked_down: tuple
+    all_writes_ok: tuple
+    split_vote_retry_ms: float
+
+    def summary(self) -> str:
+        """中文小结。"""
+        if not self.possible:
+            return "无法故障转移：" + self.reason
+        lo, typ, hi = self.write_unavailable
+        return (f"写不可用窗口：最短 {lo / 1000:.2f} s，典型 {typ / 1000:.2f} s，最长 {hi / 1000:.2f} s；"
+                f"HAProxy 标记旧主 DOWN 约在 {self.old_marked_down[1] / 1000:.2f} s。")
+
+
+def haproxy_mark_up(inter_ms: float = 2000, rise: int = 2, fastinter_ms: float | None = None,
+                    downinter_ms: float | None = None, check_ms: float = 1.0) -> tuple[float, float]:
+    """服务器从能通过检查起，到被 HAProxy 标记 UP 的 (最短, 最长) 时间：
+    第一次成功在 ``[0, downinter]`` 内，之后 ``rise - 1`` 次按 ``fastinter``。"""
+    inter = _ms(inter_ms, "inter")
+    rise = _int(rise, "rise", 1)
+    fast = inter if fastinter_ms is None else _ms(fastinter_ms, "fastinter")
+    down = inter if downinter_ms is None else _ms(downinter_ms, "downinter")
+    c = _ms(check_ms, "check_ms", positive=False)
+    return ((rise - 1) * fast + c, down + (rise - 1) * fast + c)
+
+
+def haproxy_mark_down(inter_ms: float = 2000, fall: int = 3, fastinter_ms: float | None = None,
+                      check_fail_ms: float = 0.0) -> tuple[float, float]:
+    """服务器故障起，到被 HAProxy 标记 DOWN 的 (最短, 最长) 时间：第一次失败的检查在
+    ``[0, inter]`` 内开始，之后 ``fall - 1`` 次按 ``fastinter``；每次失败的检查耗时 ``check_fail_ms``
+    （连接被拒绝时约为 0，进程挂起时等于 ``timeout check``）。"""
+    inter = _ms(inter_ms, "inter")
+    fall = _int(fall, "fall", 1)
+    fast = inter if fastinter_ms is None else _ms(fastinter_ms, "fastinter")
+    cf = _ms(check_fail_ms, "check_fail_ms", positive=False)
+    step = max(fast, cf)
+    return ((fall - 1) * step + cf, inter + (fall - 1) * step + cf)
+
+
+def _ticks(rng: np.random.Generator, shape) -> np.ndarray:
+    """随机的定时器周期：1000 / hz，hz 在 10..19 中均匀取整数（``10 + rand() % 10``）。"""
+    return 1000.0 / rng.integers(10, 20, size=shape)
+
+
+def failover_timeline(down_after_ms: float = DOWN_AFTER_DEFAULT, sentinels: int = 3, quorum: int = 2,
+                      sentinels_lost: int = 0, failover_timeout_ms: float = FAILOVER_TIMEOUT_DEFAULT,
+                      inter_ms: float = 2000, fall: int = 3, rise: int = 2,
+                      fastinter_ms: float | None = None, downinter_ms: float | None = None,
+                      timeout_check_ms: float | None = None, failure: str = "crash",
+                      rtt_ms: float = 1.0, samples: int = 2000, seed: int = 0) -> FailoverTimeline:
+    """主节点宕机后的写不可用窗口，分阶段给出 (最小, 典型, 最大)。
+
+    最小/最大是解析的上下界（所有随机等待取两端）；典型值是固定种子的蒙特卡洛中位数
+    (``samples`` 次)。``sentinels_lost`` 是随主节点一起失去的 Sentinel 个数（例如同机部署）。
+
+    >>> t = failover_timeline(**LAB)
+    >>> 1000 < t.write_unavailable[0] < t.write_unavailable[1] < 1900 < t.write_unavailable[2]
+    True
+    """
+    da = _ms(down_after_ms, "sentinel down-after-milliseconds")
+    s = _int(sentinels, "sentinels", 1, 15)
+    q = _int(quorum, "quorum", 1, s)
+    lost = _int(sentinels_lost, "sentinels_lost", 0, s)
+    fto = _ms(failover_timeout_ms, "sentinel failover-timeout")
+    inter = _ms(inter_ms, "inter")
+    fall = _int(fall, "fall", 1)
+    rise = _int(rise, "rise", 1)
+    fast = inter if fastinter_ms is None else _ms(fastinter_ms, "fastinter")
+    dinter = inter if downinter_ms is None else _ms(downinter_ms, "downinter")
+    tcheck = inter if timeout_check_ms is None else _ms(timeout_check_ms, "timeout check")
+    if failure not in ("crash", "hang"):
+        raise ValueError(f"failure: Unsupported value: {failure!r}: 支持的取值为 crash（进程退出）, hang（挂起或网络分区）")
+    rtt = _ms(rtt_ms, "rtt_ms", positive=False)
+    samples = _int(samples, "samples", 1, 200_000)
+    params = dict(down_after_ms=da, sentinels=s, quorum=q, sentinels_lost=lost, failover_timeout_ms=fto,
+                  inter_ms=inter, fall=fall, rise=rise, fastinter_ms=fast, downinter_ms=dinter,
+                  timeout_check_ms=tcheck, failure=failure, rtt_ms=rtt)
+    alive = s - lost
+    need = votes_needed(s, q)
+    ping = min(da, PING_PERIOD)
+    check_fail = 0.0 if failure == "crash" else tcheck
+    down_lo, down_hi = haproxy_mark_down(inter, fall, fast, check_fail)
+    split_retry = 2 * fto
+
+    rng = np.random.default_rng(seed)
+    fail_start = rng.uniform(0, inter, samples)
+    step = max(fast, check_fail)
+    old_down = fail_start + (fall - 1) * step + check_fail
+    old_down_t = (down_lo, float(np.median(old_down)), down_hi)
+
+    if alive < q or alive < need:
+        why = (f"只剩 {alive} 个 Sentinel，达不到 quorum={q}（无法进入 ODOWN）" if alive < q else
+               f"只剩 {alive} 个 Sentinel，达不到当选所需的 {need} 票（Sentinel 总数 {s} 的多数派）")
+        inf = (math.inf, math.inf, math.inf)
+        phases = [Phase("old_down", "HAProxy 标记旧主 DOWN", 0.0, old_down_t[1],
+                        old_down_t, parallel=True)]
+        return FailoverTimeline(params, False, why, phases, inf, old_down_t, inf, split_retry)
+
+    # 1. 每个存活 Sentinel 的 SDOWN 时刻
+    if failure == "crash":
+        start = rng.uniform(0, 1, (samples, alive)) * _ticks(rng, (samples, alive))  # 重连并发 PING
+        start_lo, start_hi = 0.0, TICK_MAX
+    else:
+        start = rng.uniform(0, ping, (samples, alive))  # 第一个没有回复的 PING
+        start_lo, start_hi = 0.0, ping
+    detect = rng.uniform(0, 1, (samples, alive)) * _ticks(rng, (samples, alive))  # 到下一个检查周期
+    sdown_each = np.sort(start + da + detect, axis=1)
+    sdown = sdown_each[:, q - 1]
+    sdown_t = (da + start_lo, float(np.median(sdown)), da + start_hi + TICK_MAX)
+    # 2. ODOWN：回复在下一个周期被统计
+    odown_d = _ticks(rng, samples) + rtt
+    odown = sdown + odown_d
+    # 3. 选举：请求投票，下一个周期计票当选
+    elect_d = _ticks(rng, samples) + rtt
+    elected = odown + elect_d
+    # 4. 提升：SELECT_SLAVE 一个周期，SEND_SLAVEOF_NOONE 下一个周期，副本执行
+    promo_d = _ticks(rng, samples) + _ticks(rng, samples) + rtt
+    promoted = elected + promo_d
+    # 5. HAProxy 标记新主 UP
+    up_lo, up_hi = haproxy_mark_up(inter, rise, fast, dinter, rtt)
+    up_d = rng.uniform(0, dinter, samples) + (rise - 1) * fast + rtt
+    new_up = promoted + up_d
+
+    def tri(arr: np.ndarray, lo: float, hi: float) -> tuple:
+        return (lo, float(np.median(arr)), hi)
+
+    tick_lo, tick_hi = TICK_MIN + rtt, TICK_MAX + rtt
+    odown_t = tri(odown_d, tick_lo, tick_hi)
+    elect_t = tri(elect_d, tick_lo, tick_hi)
+    promo_t = (2 * TICK_MIN + rtt, float(np.median(promo_d)), 2 * TICK_MAX + rtt)
+    up_t = tri(up_d, up_lo, up_hi)
+    total_lo = sdown_t[0] + odown_t[0] + elect_t[0] + promo_t[0] + up_t[0]
+    total_hi = sdown_t[2] + odown_t[2] + elect_t[2] + promo_t[2] + up_t[2]
+    total = (total_lo, float(np.median(new_up)), total_hi)
+    all_ok_arr = np.maximum(new_up, old_down)
+    all_ok = (max(total_lo, down_lo), float(np.median(all_ok_arr)), max(total_hi, down_hi))
+
+    t = 0.0
+    phases = []
+    for key, label, dur in (
+        ("sdown", f"SDOWN 检测（第 {q} 个 Sentinel）", sdown_t),
+        ("odown", "ODOWN 协商（is-master-down-by-addr）", odown_t),
+        ("election", "选举 leader（多数派投票）", elect_t),
+        ("promotion", "提升副本（REPLICAOF NO ONE）", promo_t),
+        ("new_up", f"HAProxy 标记新主 UP（rise={rise}）", up_t),
+    ):
+        phases.append(Phase(key, label, t, t + dur[1], dur))
+        t += dur[1]
+    phases.append(Phase("old_down", f"HAProxy 标记旧主 DOWN（fall={fall}）", 0.0, old_down_t[1],
+                        old_down_t, parallel=True))
+    return FailoverTimeline(params, True, "", phases, total, old_down_t, all_ok, split_retry)
+
+
+def two_master_window(inter_ms: float = 2000, rise: int = 2, fall: int = 3,
+                      fastinter_ms: float | None = None, downinter_ms: float | None = None,
+                      info_period_ms: float = INFO_PERIOD, wait_ms: float = 4 * PUBLISH_PERIOD,
+                      reconnect_ms: float = PING_PERIOD, startup_ms: float = 100.0,
+                      samples: int = 2000, seed: int = 0) -> dict:
+    """旧主节点以空数据、``role:master`` 重启后，HAProxy 同时把流量发给两个 master 的窗口。
+
+    * HAProxy：重启后 ``startup_ms`` 能通过 ``role:master`` 检查，再经 :func:`haproxy_mark_up` 标记 UP；
+    * Sentinel：每 ``reconnect_ms``（``SENTINEL_PING_PERIOD``）尝试重连，连上后立即发 INFO，记下
+      ``role_reported_time``；之后每 ``info_period_ms``（``SENTINEL_INFO_PERIOD`` 10 s）发 INFO，
+      在第一次 ``now - role_reported_time > wait_ms``（``SENTINEL_PUBLISH_PERIOD*4`` = 8 s）的 INFO
+      回复时发送 ``REPLICAOF``（``sentinelRefreshInstanceInfo``，"+convert-to-slave"）；
+    * HAProxy 再经 :func:`haproxy_mark_down` 标记它 DOWN（``shutdown-sessions`` 切断其会话）。
+
+    假设重启发生在故障转移完成 8 s 之后（否则还要等 ``sentinelRedisInstanceNoDownFor``）。
+    返回 ``{"up": (...), "demoted": (...), "down": (...), "window": (最小, 典型, 最大)}``，
+    各项是从重启时刻算起的毫秒数；窗口 = 标记 DOWN − 标记 UP（不为负）。
+    """
+    inter = _ms(inter_ms, "inter")
+    rise = _int(rise, "rise", 1)
+    fall = _int(fall, "fall", 1)
+    fast = inter if fastinter_ms is None else _ms(fastinter_ms, "fastinter")
+    dinter = inter if downinter_ms is None else _ms(downinter_ms, "downinter")
+    info = _ms(info_period_ms, "info_period_ms")
+    wait = _ms(wait_ms, "wait_ms", positive=False)
+    rec = _ms(reconnect_ms, "reconnect_ms")
+    st = _ms(startup_ms, "startup_ms", positive=False)
+    samples = _int(samples, "samples", 1, 200_000)
+    k = math.floor(wait / info) + 1  # 第几次 INFO 满足 “超过 wait_ms”
+    up_lo, up_hi = haproxy_mark_up(inter, rise, fast, dinter, 0.0)
+    dn_lo, dn_hi = haproxy_mark_down(inter, fall, fast, 0.0)
+    rng = np.random.default_rng(seed)
+    up = st + rng.uniform(0, dinter, samples) + (rise - 1) * fast
+    first_info = st + rng.uniform(0, rec, samples) + rng.uniform(0, TICK_MAX, samples)
+    demoted = first_info + k * info
+    down = demoted + rng.uniform(0, inter, samples) + (fall - 1) * fast
+    win = np.maximum(down - up, 0.0)
+    dem_lo, dem_hi = st + k * info, st + rec + TICK_MAX + k * info
+    res = {
+        "up": (st + up_lo, float(np.median(up)), st + up_hi),
+        "demoted": (dem_lo, float(np.median(demoted)), dem_hi),
+        "down": (dem_lo + dn_lo, float(np.median(down)), dem_hi + dn_hi),
+        "window": (max(0.0, dem_lo + dn_lo - (st + up_hi)), float(np.median(win)),
+                   max(0.0, dem_hi + dn_hi - (st + up_lo))),
+        "info_polls": k,
+    }
+    return res

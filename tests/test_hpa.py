@@ -1,0 +1,264 @@
+"""Tests for hakit.models.hpa.
+
+Vectors come from
+- https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/ (algorithm details,
+  default behavior);
+- kubernetes/kubernetes pkg/controller/podautoscaler/replica_calculator_test.go
+  (TestReplicaCalcScaleUp, TestReplicaCalcScaleDown, TestReplicaCalcTolerance);
+- kubernetes/kubernetes pkg/controller/podautoscaler/horizontal_test.go
+  (TestConvertDesiredReplicasWithRules: the "scaleUp/scaleDown with ... policy" cases).
+"""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from hakit.models import hpa as H
+
+
+# --------------------------------------------------------------------------- desired_replicas
+def test_docs_examples():
+    # "if the current metric value is 200m, and the desired value is 100m, the number of
+    # replicas will be doubled ... If the current value is instead 50m, you'll halve"
+    assert H.desired_replicas(4, 200, 100) == 8
+    assert H.desired_replicas(4, 50, 100) == 2
+
+
+@pytest.mark.parametrize("replicas, value, target, expected", [
+    (3, 50, 30, 5),      # TestReplicaCalcScaleUp: 3 pods at 50 % for a 30 % target
+    (5, 28, 50, 3),      # TestReplicaCalcScaleDown: 5 pods at 28 % for a 50 % target
+    (3, 102, 100, 3),    # TestReplicaCalcTolerance: 102 % vs 100 % is within 0.1
+])
+def test_replica_calculator_upstream(replicas, value, target, expected):
+    assert H.desired_replicas(replicas, value, target) == expected
+
+
+def test_tolerance_boundaries():
+    assert H.desired_replicas(10, 109, 100).within_tolerance          # |1.09 - 1| <= 0.1
+    # float64 like Go: |1 - 1.1| = 0.10000000000000009 > 0.1, so exactly +10 % already scales
+    assert H.desired_replicas(10, 110, 100) == 11
+    assert H.desired_replicas(10, 111, 100) == 12                     # ceil(11.1)
+    assert H.desired_replicas(10, 90, 100) == 10
+    assert H.desired_replicas(10, 89, 100) == 9                       # ceil(8.9)
+    assert H.desired_replicas(10, 105, 100, tolerance=0.0) == 11
+    assert H.desired_replicas(10, 140, 100, tolerance=0.5) == 10
+
+
+def test_clamp_is_reported():
+    r = H.desired_replicas(4, 200, 50, max_replicas=10)
+    assert r == 10 and r.raw == 16 and r.limited_by == "maxReplicas"
+    r = H.desired_replicas(2, 10, 50, min_replicas=2)
+    assert r == 2 and r.raw == 1 and r.limited_by == "minReplicas"
+    r = H.desired_replicas(4, 90, 50)
+    assert r == 8 and r.limited_by is None and "8" in r.explain()
+    assert f"{r}" == "8" and isinstance(r, int)
+
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    (dict(current_replicas=0, current_value=1, target_value=1), "ScalingDisabled"),
+    (dict(current_replicas=2, current_value=1, target_value=0), "target_value"),
+    (dict(current_replicas=2, current_value=-1, target_value=1), "current_value"),
+    (dict(current_replicas=2, current_value=1, target_value=1, tolerance=-0.1), "tolerance"),
+    (dict(current_replicas=2, current_value=1, target_value=1, min_replicas=0), "spec.minReplicas"),
+    (dict(current_replicas=2, current_value=1, target_value=1, min_replicas=3, max_replicas=2), "spec.maxReplicas"),
+    (dict(current_replicas=2.5, current_value=1, target_value=1), "current_replicas"),
+    (dict(current_replicas=2, current_value=float("nan"), target_value=1), "current_value"),
+])
+def test_invalid_input(kwargs, fragment):
+    with pytest.raises(ValueError) as exc:
+        H.desired_replicas(**kwargs)
+    assert fragment in str(exc.value)
+
+
+# --------------------------------------------------------------------------- behavior
+def _rules(pods, pods_period, percent, percent_period, window):
+    """Like upstream generateScalingRules: a policy for each non-zero value."""
+    policies = []
+    if pods:
+        policies.append({"type": "Pods", "value": pods, "periodSeconds": pods_period})
+    if percent:
+        policies.append({"type": "Percent", "value": percent, "periodSeconds": percent_period})
+    out = {"stabilizationWindowSeconds": window}
+    if policies:
+        out["policies"] = policies
+    return out
+
+
+def _events(values, interval=120):
+    """Like upstream generateEventsUniformDistribution: events spread over the last interval."""
+    n = len(values)
+    return [(-interval + (i + 1) * interval / (n + 1), v) for i, v in enumerate(values)]
+
+
+CASES = [
+    # name, min, max, up rules, down rules, up events, down events, current, desired, expected, reason
+    ("scaleUp pods big", 1, 1000, _rules(10000, 60, 0, 0, 0), None, [], [], 10, 50, 50, "DesiredWithinRange"),
+    ("scaleUp pod policy", 1, 1000, _rules(30, 60, 0, 0, 0), None, [], [], 10, 50, 40, "ScaleUpLimit"),
+    ("scaleUp percent policy", 1, 1000, _rules(0, 0, 200, 60, 0), None, [], [], 10, 50, 30, "ScaleUpLimit"),
+    ("scaleDown percent > pod", 1, 1000, None, _rules(20, 60, 1, 60, 300), [], [], 100, 2, 80, "ScaleDownLimit"),
+    ("scaleDown pod > percent", 1, 1000, None, _rules(2, 60, 1, 60, 300), [], [], 100, 2, 98, "ScaleDownLimit"),
+    ("scaleDown min with pod policy", 1, 1000, None, _rules(100, 60, 0, 0, 300), [], [], 10, 0, 1, "TooFewReplicas"),
+    ("scaleDown min with percent", 5, 1000, None, _rules(0, 0, 100, 60, 300), [], [], 10, 2, 5, "TooFewReplicas"),
+    ("scaleDown pod policy", 1, 1000, None, _rules(5, 60, 0, 0, 300), [], [], 10, 2, 5, "ScaleDownLimit"),
+    ("scaleDown percent within", 1, 1000, None, _rules(0, 0, 50, 60, 300), [], [], 10, 5, 5, "DesiredWithinRange"),
+    ("scaleUp max with events", 1, 200, _rules(300, 60, 0, 0, 0), None, _events([1, 5, 9]), [], 100, 500, 200, "TooManyReplicas"),
+    ("scaleUp current limit", 1, 1000, _rules(5, 120, 0, 0, 0), None, _events([1, 5, 9]), [], 100, 500, 100, "ScaleUpLimit"),
+    ("scaleUp pods + events", 1, 1000, _rules(150, 120, 0, 0, 0), None, _events([1, 5, 9]), [], 100, 500, 235, "ScaleUpLimit"),
+    ("scaleUp percent + events", 1, 1000, _rules(0, 0, 200, 120, 0), None, _events([1, 5, 9]), [], 100, 500, 255, "ScaleUpLimit"),
+    ("scaleDown default + events", 1, 1000, None, None, [], _events([1, 5, 9]), 10, 5, 5, "DesiredWithinRange"),
+    ("scaleDown min pods + events", 1, 1000, None, _rules(115, 120, 0, 0, 300), [], _events([1, 5, 9]), 100, 0, 1, "TooFewReplicas"),
+    ("scaleDown min5 pods + events", 5, 1000, None, _rules(130, 120, 0, 0, 300), [], _events([1, 5, 9]), 100, 0, 5, "TooFewReplicas"),
+    ("scaleDown min5 percent + events", 5, 1000, None, _rules(0, 0, 100, 120, 300), [], _events([1, 5, 9]), 100, 2, 5, "TooFewReplicas"),
+    ("scaleDown pods + events", 1, 1000, None, _rules(5, 120, 0, 0, 300), [], _events([1, 5, 9]), 100, 2, 100, "ScaleDownLimit"),
+    ("scaleDown percent + events", 1, 1000, None, _rules(0, 0, 50, 120, 300), [], _events([2, 4, 6]), 100, 0, 56, "ScaleDownLimit"),
+    ("scaleDown prevented", 1, 1000, None, _rules(0, 0, 10, 120, 300), [], _events([10, 10, 10]), 100, 0, 100, "ScaleDownLimit"),
+    ("scaleDown still allowed", 1, 1000, None, _rules(0, 0, 1000, 120, 300), [], _events([10, 10, 10]), 10, 5, 5, "DesiredWithinRange"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_convert_desired_replicas_with_rules_upstream(case):
+    _, lo, hi, up, down, up_ev, down_ev, cur, desired, expected, reason = case
+    behavior = {}
+    if up is not None:
+        behavior["scaleUp"] = up
+    if down is not None:
+        behavior["scaleDown"] = down
+    got = H.convert_desired_replicas_with_behavior_rate(cur, desired, lo, hi, behavior, up_ev, down_ev, now=0.0)
+    assert got == (expected, reason)
+
+
+def test_default_behavior_values():
+    b = H.default_behavior()
+    assert b["scaleDown"].stabilization_window_seconds == 300
+    assert [(p.type, p.value, p.period_seconds) for p in b["scaleDown"].policies] == [("Percent", 100, 15)]
+    assert b["scaleUp"].stabilization_window_seconds == 0
+    assert sorted((p.type, p.value, p.period_seconds) for p in b["scaleUp"].policies) == [
+        ("Percent", 100, 15), ("Pods", 4, 15)]
+    assert b["scaleUp"].select_policy == "Max"
+
+
+def test_stabilize_recommendation():
+    # scale-down: the largest recommendation of the last 300 s wins
+    assert H.stabilize_recommendation(10, 4, [(-100, 8), (-400, 12)], 0, 0, 300) == 8
+    # a sample exactly at now - window is outside (strictly after the cutoff)
+    assert H.stabilize_recommendation(10, 4, [(-300, 8)], 0, 0, 300) == 4
+    # scale-up: the smallest recommendation of the scaleUp window
+    assert H.stabilize_recommendation(2, 6, [(-30, 3)], 0, 60, 300) == 3
+
+
+@pytest.mark.parametrize("spec, fragment", [
+    ({"scaleUp": {"policies": [{"type": "Foo", "value": 1, "periodSeconds": 15}]}}, "type"),
+    ({"scaleUp": {"policies": [{"type": "Pods", "value": 0, "periodSeconds": 15}]}}, "value"),
+    ({"scaleDown": {"policies": [{"type": "Pods", "value": 1, "periodSeconds": 1801}]}}, "1800"),
+    ({"scaleDown": {"stabilizationWindowSeconds": 3601}}, "3600"),
+    ({"scaleDown": {"selectPolicy": "Maximum"}}, "selectPolicy"),
+    ({"scaleDown": {"policies": []}}, "policies"),
+    ({"scaleSideways": {}}, "scaleSideways"),
+])
+def test_behavior_validation(spec, fragment):
+    with pytest.raises(ValueError) as exc:
+        H.normalize_behavior(spec)
+    assert fragment in str(exc.value)
+
+
+# --------------------------------------------------------------------------- simulation
+def test_scale_up_rate_default_policies():
+    run = H.simulate([10_000] * 8, target_value=50, initial_replicas=1, max_replicas=100)
+    # max(current + 4, 2 * current) per 15 s, then maxReplicas
+    assert run.column("desired")[:7] == [5, 10, 20, 40, 80, 100, 100]
+    assert run.steps[0].reason == "ScaleUpLimit" and run.steps[5].reason == "TooManyReplicas"
+
+
+def test_scale_down_waits_for_stabilization_window():
+    load = [500] * 10 + [50] * 40
+    default = H.simulate(load, target_value=50, max_replicas=10)
+    no_window = H.simulate(load, target_value=50, max_replicas=10, behavior=H.behavior(scale_down_window=0))
+    first_down = lambda run: next(s.time for s in run.steps if s.desired < s.replicas)
+    assert first_down(no_window) == 150      # the first low sample
+    assert first_down(default) == 435        # last high sample at 135 s + 300 s
+    assert default.steps[-1].desired == 1
+
+
+def test_thrashing_without_window_and_not_with_default():
+    load = H.bursty_load()
+    thrash = H.simulate(load, behavior=H.behavior(scale_down_window=0))
+    calm = H.simulate(load)
+    assert thrash.direction_changes >= 10
+    assert calm.direction_changes == 0
+
+
+def test_callable_load_and_manifest_behavior():
+    run = H.simulate(lambda t: 200.0 if t < 300 else 20.0, duration=900, target_value=50, max_replicas=8,
+                     behavior={"scaleDown": {"stabilizationWindowSeconds": 60,
+                                             "policies": [{"type": "Pods", "value": 1, "periodSeconds": 60}]}})
+    assert len(run.steps) == 61
+    downs = [s for s in run.steps if s.desired < s.replicas]
+    assert downs and all(s.replicas - s.desired == 1 for s in downs)
+    # at most one pod removed per 60 s
+    times = [s.time for s in downs]
+    assert all(b - a >= 60 for a, b in zip(times, times[1:]))
+
+
+def test_simulate_rejects():
+    with pytest.raises(ValueError, match="duration"):
+        H.simulate(lambda t: 1.0)
+    with pytest.raises(ValueError, match="load"):
+        H.simulate([])
+    with pytest.raises(ValueError, match="load"):
+        H.simulate([1, -2])
+    with pytest.raises(ValueError, match="spec.maxReplicas"):
+        H.simulate([1], min_replicas=5, max_replicas=3)
+
+
+@given(st.lists(st.floats(0, 2000, allow_nan=False), min_size=1, max_size=80),
+       st.integers(1, 5), st.integers(0, 20), st.integers(1, 30),
+       st.sampled_from([0, 15, 60, 300]), st.floats(0, 0.5), st.floats(1, 200))
+@settings(max_examples=80, deadline=None)
+def test_property_replicas_within_bounds(load, lo, extra, initial, window, tol, target):
+    hi = lo + extra
+    run = H.simulate(load, target_value=target, initial_replicas=initial, min_replicas=lo, max_replicas=hi,
+                     tolerance=tol, behavior=H.behavior(scale_down_window=window))
+    for s in run.steps:
+        assert lo <= s.desired <= hi
+    for s in run.steps[1:]:
+        assert lo <= s.replicas <= hi
+
+
+# --------------------------------------------------------------------------- figures and widget
+def _valid_plotly(fig):
+    import plotly.graph_objects as go
+    assert isinstance(fig, go.Figure)
+    go.Figure(fig.to_plotly_json())          # full plotly validation must pass
+    assert fig.layout.template.layout.paper_bgcolor == "white"   # plotly_white
+    assert len(fig.to_json()) < 300_000
+
+
+def test_hpa_figures():
+    from hakit.figures.hpa import hpa_figure, hpa_window_slider_figure
+    load = H.bursty_load()
+    fig = hpa_figure(H.simulate(load), H.simulate(load, behavior=H.behavior(scale_down_window=0)))
+    _valid_plotly(fig)
+    assert len(fig.data) == 5
+    slider = hpa_window_slider_figure()
+    _valid_plotly(slider)
+    steps = slider.layout.sliders[0].steps
+    assert [s.label for s in steps] == ["0 s", "30 s", "60 s", "120 s", "300 s"]
+    assert all(s.method == "update" for s in steps)
+    # the 0 s step shows thrashing, the 300 s step does not
+    assert "方向反转 30 次" in steps[0].args[1]["annotations"][-1]["text"].split("<br>")[0]
+    assert "方向反转 0 次" in steps[-1].args[1]["annotations"][-1]["text"].split("<br>")[0]
+    with pytest.raises(ValueError):
+        hpa_figure(None)
+
+
+def test_hpa_widget():
+    import inspect
+    from hakit.widgets.hpa import LOADS, MAX_PANEL_REPLICAS, MAX_PANEL_WINDOW, hpa_panel, render_hpa
+    panel = hpa_panel()
+    controls = panel.children[1].children
+    assert {c._hakit_name for c in controls} == set(inspect.signature(render_hpa).parameters)
+    for name in LOADS:
+        _valid_plotly(render_hpa(5, 0.0, 1, MAX_PANEL_REPLICAS, MAX_PANEL_WINDOW, name))
+    with pytest.raises(ValueError, match="spec.maxReplicas"):
+        render_hpa(50, 0.1, 5, 3, 300)
