@@ -5,9 +5,11 @@ collected only when one is reachable; their graders and manifests are checked st
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 
+@functools.lru_cache(maxsize=1)  # a silent kubeconfig server costs seconds per call
 def _local_cluster_reachable() -> bool:
     try:
         from hakit.lab.kube import cluster_reachable

@@ -348,3 +348,39 @@ def test_figures_build_from_observations():
     # the rollout figure carries the model predictions as its own traces
     names = [t.name for t in built[1].data]
     assert "模型预测：新 RS" in names and "观测：新 RS spec.replicas" in names
+
+
+# ----------------------------------------------------------------------------- notebook exercises
+def _exercise_cases():
+    from pathlib import Path
+
+    import nbformat
+
+    root = Path(__file__).resolve().parent.parent
+    for path in sorted((root / "labs").glob("k8s_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        conn = next(i for i, c in enumerate(nb.cells) if "connection" in c.metadata.get("tags", []))
+        setup = nb.cells[conn + 1].source          # the imports cell right after the connection cell
+        for i, c in enumerate(nb.cells):
+            if c.cell_type == "code" and "### BEGIN SOLUTION" in c.source:
+                yield pytest.param(setup, c.source, nb.cells[i + 1].source, id=f"{path.stem}-cell{i}")
+
+
+@pytest.mark.parametrize("setup,answer,check", list(_exercise_cases()))
+def test_exercise_cells_without_a_cluster(setup, answer, check):
+    """The answer cells need no cluster: with the solution the check cell passes; in the student
+    version (tools/make_student.py) the answer cell raises and the check cell fails with a
+    Chinese AssertionError, never a NameError."""
+    import make_student   # tools/ is on sys.path (tests/conftest.py)
+
+    ns: dict = {}
+    exec(setup, ns)
+    exec(answer, ns)
+    exec(check, ns)
+
+    ns = {}
+    exec(setup, ns)
+    with pytest.raises(NotImplementedError):
+        exec(make_student.student_source(answer), ns)
+    with pytest.raises(AssertionError, match="还没有作答"):
+        exec(check, ns)

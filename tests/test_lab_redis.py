@@ -16,6 +16,7 @@ from hakit.lab.redis_sentinel import (MARKER, LocalRedisSentinel, check_window_a
 from hakit.models.sentinel import failover_timeline
 
 pytestmark = pytest.mark.timeout(120)
+real = pytest.mark.realservice  # starts real redis-server / Sentinel / HAProxy processes
 
 
 def _need_binaries():
@@ -81,10 +82,12 @@ def test_invalid_parameters_raise_chinese_valueerror(kw, field):
     assert "Invalid value" in str(ei.value) and "必须" in str(ei.value)
 
 
-def test_bad_instance_name():
+def test_bad_instance_name_and_missing_old_master():
     lab = _offline_lab()
     with pytest.raises(ValueError, match="允许的实例名"):
         lab.addr("redis-9")
+    with pytest.raises(ValueError, match="old_master"):
+        lab.wait_for_failover(1)
 
 
 # ---------------------------------------------------------------- real processes
@@ -97,6 +100,7 @@ def lab():
     assert not lab.dir.exists()
 
 
+@real
 def test_startup_roles_and_routing(lab):
     assert lab.startup_seconds < 8.0, lab.timings  # goal <= 3 s on an idle machine
     assert lab.roles() == {"redis-0": "master", "redis-1": "slave", "redis-2": "slave"}
@@ -110,6 +114,7 @@ def test_startup_roles_and_routing(lab):
     assert len(leftover_processes(lab.dir.name)) == 7  # 3 redis + 3 sentinel + haproxy
 
 
+@real
 def test_failover_through_haproxy(lab):
     r = lab.measure_failover(timeout=20)
     old, new = r["old"], r["new"]
@@ -123,13 +128,14 @@ def test_failover_through_haproxy(lab):
     assert r["first_failure"] < 0.5
     fig = failover_figure([r], failover_timeline(down_after_ms=2000, inter_ms=500, fall=2, rise=1))
     assert len(fig.to_json()) < 300_000 and fig.layout.template.layout.paper_bgcolor == "white"
-    assert lab.wait_for_failover(old, 10) == new
+    assert lab.wait_for_failover(10, old) == new
     lab.wait_haproxy_routes_to(new)
     assert lab.roles()[old] == "down"
     lab.heal()
     assert sorted(lab.roles().values()) == ["master", "slave", "slave"]
 
 
+@real
 def test_async_replication_loses_acknowledged_writes_without_wait(lab):
     r = lab.measure_async_loss(n_writes=10)
     assert r["acknowledged"] == 10 and r["lost_acknowledged"] == 10, r
@@ -141,15 +147,17 @@ def test_async_replication_loses_acknowledged_writes_without_wait(lab):
     assert [list(b.y) for b in fig.data] == [[10, 5], [10, 0], [10, 0], [5436], [0]]  # etcd: design's lab facts
 
 
+@real
 def test_restart_as_replica_never_makes_two_masters(lab):
     r = lab.measure_failover(timeout=20)
-    lab.wait_for_failover(r["old"], 10)
+    lab.wait_for_failover(10)
     t = lab.measure_two_masters(restart_as_replica=True, duration=2.0)
     assert t["two_master_seconds"] == 0.0 and t["acked_by_rogue"] == 0 and t["lost"] == 0, t
     assert lab.role(r["old"]) == "slave"
     assert lab.haproxy_up() == [r["new"]]
 
 
+@real
 def test_pause_resume_and_restart_sentinel(lab):
     s = "sentinel-1"
     lab.pause(s)
@@ -160,6 +168,7 @@ def test_pause_resume_and_restart_sentinel(lab):
     assert lab.master_addr_by_sentinel()[s] == ("127.0.0.1", lab.ports[lab.sentinel_master()])
 
 
+@real
 def test_no_process_left_after_a_failing_step():
     _need_binaries()
     lab = LocalRedisSentinel(replicas=1, sentinels=1, haproxy=True)
@@ -171,6 +180,7 @@ def test_no_process_left_after_a_failing_step():
     assert not lab.dir.exists()
 
 
+@real
 def test_start_timeout_cleans_up():
     _need_binaries()
     lab = LocalRedisSentinel(replicas=1, sentinels=1, start_timeout=0.05)
@@ -194,6 +204,7 @@ def test_window_grader():
         check_window_answer(0.1, run)
 
 
+@real
 def test_guard_closes_the_lab_on_error():
     _need_binaries()
     lab = LocalRedisSentinel(replicas=1, sentinels=1, haproxy=False).start()
@@ -203,6 +214,7 @@ def test_guard_closes_the_lab_on_error():
     assert leftover_processes(lab.dir.name) == [] and not lab.dir.exists()
 
 
+@real
 @pytest.mark.parametrize("how", ["exception", "sigterm"])
 def test_no_process_left_when_the_interpreter_dies(how, tmp_path):
     """A notebook kernel that dies (uncaught error at exit, or SIGTERM) still cleans up."""

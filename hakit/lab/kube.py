@@ -688,7 +688,7 @@ def api_step(cluster: Cluster, namespace: str, stopped: int, *, settle: float = 
 
 
 def control_plane_experiment(cluster: Cluster, namespace: str, *, settle: float = 20.0,
-                             recover_timeout: float = 300.0) -> list:
+                             recover_timeout: float = 240.0) -> list:
     """Stop one, then two control-plane node containers; observe; start them; observe again.
 
     The nodes are started again even if the cell is interrupted.
@@ -925,10 +925,11 @@ def hpa_sample(cluster: Cluster, namespace: str, name: str) -> dict:
             "cpu": util}
 
 
-def hpa_experiment(cluster: Cluster, namespace: str, *, up_timeout: float = 300.0,
-                   down_timeout: float = 420.0, interval: float = 5.0, target_up: int = 3) -> dict:
+def hpa_experiment(cluster: Cluster, namespace: str, *, up_timeout: float = 240.0,
+                   down_timeout: float = 270.0, interval: float = 5.0, target_up: int = 3) -> dict:
     """Start the load generator, sample the HPA until it scales to ``target_up``; stop the load
-    and sample until it is back at minReplicas."""
+    and sample until it is back at minReplicas. The defaults keep the whole cell under the
+    600 s nbval cell timeout of ``make test``."""
     from kubernetes import client
 
     hpa = client.AutoscalingV2Api(cluster.api).read_namespaced_horizontal_pod_autoscaler(

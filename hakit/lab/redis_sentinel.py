@@ -183,6 +183,7 @@ class LocalRedisSentinel:
         self.procs: dict[str, ManagedProcess] = {}
         self.startup_seconds: float | None = None
         self.timings: dict[str, float] = {}
+        self._killed_master: str | None = None
 
     # ------------------------------------------------------------------ names
     @property
@@ -488,6 +489,8 @@ class LocalRedisSentinel:
     def kill(self, name: str) -> None:
         """SIGKILL one instance (a crash)."""
         self._check_name(name)
+        if name in self.redis_names and self.role(name) == "master":
+            self._killed_master = name
         self._say(f"kill -9 {name}")
         self.procs[name].kill()
 
@@ -542,11 +545,16 @@ class LocalRedisSentinel:
         return paused
 
     # ------------------------------------------------------------------ waits
-    def wait_for_failover(self, old_master: str, timeout: float = 15.0) -> str:
+    def wait_for_failover(self, timeout: float = 15.0, old_master: str | None = None) -> str:
         """Wait until a majority of Sentinels name a new master that says ``role:master``.
 
-        Returns its name; raises ``TimeoutError`` after ``timeout`` s.
+        ``old_master`` defaults to the last master this lab killed.  Returns the new master's
+        name; raises ``TimeoutError`` after ``timeout`` s.
         """
+        if old_master is None:
+            old_master = self._killed_master
+        if old_master is None:
+            raise ValueError("old_master: Required value: 还没有 kill 过 master，请指定 old_master")
         def done():
             m = self.sentinel_master()
             return m if m not in (None, old_master) and self.role(m) == "master" else None
@@ -628,6 +636,7 @@ class LocalRedisSentinel:
                 if not ok or served != old:
                     raise RuntimeError(f"故障注入前写入失败或不在 {old} 上：{_e}")
             self.procs[old].kill()
+            self._killed_master = old
             t0 = time.monotonic()
             say(f"已 kill -9 {old}，持续写入中 …")
             result = {"old": old, "new": None}
@@ -715,11 +724,12 @@ class LocalRedisSentinel:
                 else:
                     acked.append(key)
             self.procs[old].kill()
+            self._killed_master = old
             say(f"已 kill -9 {old}；恢复 replica，等待故障转移 …")
         finally:
             for n in paused:
                 self.resume(n)
-        new = self.wait_for_failover(old, timeout)
+        new = self.wait_for_failover(timeout, old)
         cn = self.client(new, 1.0)
         present = set(k for k, v in zip(executed, cn.mget(executed) if executed else []) if v is not None)
         lost = [k for k in acked if k not in present]
