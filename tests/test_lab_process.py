@@ -170,7 +170,8 @@ def test_processset_cleans_up_on_normal_exit():
         d = ps.mkdtemp()
         (d / "big").write_bytes(b"x" * 1000)
         procs = [ps.spawn(f"s{i}", _sleeper(m), d / f"s{i}.log") for i in range(3)]
-        assert len(leftover_processes(m)) == 3
+        # right after fork and before exec, /proc/<pid>/cmdline still shows the parent's: wait
+        wait_until(lambda: len(leftover_processes(m)) == 3, 5, "三个子进程都已 exec")
         procs[1].pause()  # a paused one must be stopped too
     assert not d.exists()
     assert _gone(m, 1.0)
@@ -187,7 +188,7 @@ def test_processset_cleans_up_on_exception_and_interrupt(exc):
         with ProcessSet() as ps:
             d = ps.mkdtemp()
             ps.spawn("s", _sleeper(m), d / "s.log")
-            assert leftover_processes(m)
+            wait_until(lambda: leftover_processes(m), 5, "子进程已 exec")
             raise exc("模拟失败 / simulated")
     assert not d.exists()
     assert _gone(m, 1.0)

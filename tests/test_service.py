@@ -70,7 +70,8 @@ def test_dns_names():
     assert S.service_fqdn("backend", "shop") == "backend.shop.svc.cluster.local"
     assert S.service_fqdn("web", cluster_domain="corp.example") == "web.default.svc.corp.example"
     assert S.pod_fqdn("web-0", "nginx") == "web-0.nginx.default.svc.cluster.local"
-    for bad in ("Web", "-web", "web_1", "a" * 64, ""):
+    assert S.pod_fqdn("0-web", "nginx") == "0-web.nginx.default.svc.cluster.local"   # 主机名可以数字开头（RFC 1123）
+    for bad in ("Web", "-web", "web_1", "a" * 64, "", "1web"):                       # Service 名：RFC 1035
         with pytest.raises(ValueError):
             S.service_fqdn(bad)
 
@@ -121,7 +122,7 @@ def test_figures_small_and_consistent():
     slider = btn.args[1]["sliders"][0]
     step = slider["steps"][3]
     assert step["label"] == "4" and step["args"][0]["text"][0] == ["1/3", "未就绪：不在链中", "1/3", "1/3"]
-    assert FS.chain_state(3, 5)["caption"].count("规则") == 3
+    assert FS.chain_state(3, 5)["caption"].count("<br>规则") == 3
     t = FS.statefulset_figure()
     assert t.data[0].cells.values[4][1] != "10.244.0.3"  # 重建后 IP 变了
     assert len(FS.daemonset_update_figure().layout.sliders[0].steps) == 3

@@ -37,6 +37,14 @@ n2 — Kubernetes 集群高可用：法定人数 (hakit.models.quorum)
   n2.partition_2_2                4 成员分区成 2+2，几侧能选主（int）
   n2.cluster_availability_3_099   3 成员、每个 99% 时有多数派的概率（availability）
   n2.three_or_four                3 与 4 个成员哪个更可用（int：3 或 4）
+  n2.iptables_rules_10svc_3ep     10 个 Service×3 个端点时 kube-proxy 的 iptables nat 规则数（int）
+  n2.external_etcd_min_hosts      外部 etcd 拓扑至少几台控制平面 + etcd 主机（int）
+  n2.proxy_mode_removed_126       v1.26 移除的 kube-proxy 模式（str）
+  n2.stacked_cp_failures_to_lose_quorum 堆叠拓扑最少坏几台控制平面主机 etcd 失去法定人数（int）
+  n2.cp_failures_external        外部 etcd、3 个控制平面节点最多坏几个 apiserver 仍可用（int）
+  n2.lease_takeover_latest       leaseDuration 15 s、retryPeriod 2 s（不计抖动）最迟几秒接管（number，秒）
+  n2.leader_stepdown             连不上 API server 的领导者几秒后放弃领导（number，秒）
+  n2.commit_latency_5            5 成员、RTT 1/1/50/80 ms、fsync 2 ms 的提交延迟（number，毫秒）
 n3 — 应用高可用：滚动更新、探针、HPA (hakit.models.rollout, hakit.models.hpa)
   n3.fenceposts_10_25pct          replicas=10、25%/25% 的 (surge, unavailable)（seq）
   n3.rollout_bounds_10            上题滚动更新中最多 Pod 数与最少可用数（dict：max_pods, min_available）
@@ -47,6 +55,17 @@ n3 — 应用高可用：滚动更新、探针、HPA (hakit.models.rollout, haki
   n3.hpa_tolerance                4 副本、64%/60%（容差内）的期望副本数（int）
   n3.hpa_scale_down               10 副本、20%/50% 的期望副本数（int）
   n3.hpa_max_replicas             8 副本、200/50、maxReplicas=10 的结果（int）
+  n3.etcd_two_dc_survivors        etcd {A:2, B:1} 失去哪些数据中心仍有法定人数（set）
+  n3.zone_antiaffinity_pending    两个 zone、按 zone 硬性反亲和、replicas=3 时 Pending 的 Pod 数（int）
+  n3.rs_after_rollout             完成一次滚动更新后 Deployment 拥有几个 ReplicaSet（int）
+  n3.rollout_max_pods_4           replicas=4、25%/25% 时滚动更新中最多 Pod 数（int）
+  n3.svc_first_rule_prob_4        4 个就绪端点时 KUBE-SVC 第 1 条规则的 --probability（number）
+  n3.svc_share_after_unready      5 个 Pod 中 1 个未就绪后每个 Pod 的概率（number）
+  n3.svc_fqdn                     shop 命名空间 backend Service 的 FQDN（str）
+  n3.ingress_one_of_3             3 节点 DaemonSet、每节点 99% 时 Ingress 可用性（availability）
+  n3.ingress_update_serving       4 节点、maxUnavailable=1 更新时至少几个节点在服务（int）
+  n3.sts_pvc_name                 StatefulSet redis 模板 data 序号 2 的 PVC 名（str）
+  n3.sts_ordered_batches          replicas=4、OrderedReady 创建分几批（int）
 n4 — 容器云平台高可用：Sentinel 与 N−1 (hakit.models.quorum, hakit.models.availability)
   n4.sentinel_votes_5_q2          5 个 Sentinel、quorum=2 时执行故障转移至少要几个（int）
   n4.sentinel_3_one_box_down      3 机各一 Sentinel、master 整机宕机能否故障转移（bool）

@@ -118,3 +118,146 @@ def _hpa_down() -> int:
 )
 def _hpa_max() -> int:
     return int(hpa.desired_replicas(8, 200, 50, max_replicas=10))
+
+
+# ---- N.3.2.5–N.3.2.7：Service、Ingress、StatefulSet（hakit.models.service；上游 pkg/proxy/iptables/proxier.go、
+# https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/ 、
+# https://kubernetes.io/docs/tasks/manage-daemon/update-daemon-set/）
+from hakit.models import availability as _av  # noqa: E402
+from hakit.models import service as _svc  # noqa: E402
+
+
+def _svc_eps(n: int, unready: set = frozenset()):
+    return _svc.endpoint_slice([(f"pod-{i}", f"10.244.1.{10 + i}", i not in unready) for i in range(n)])
+
+
+@exercise(
+    "n3.svc_first_rule_prob_4",
+    question="一个 ClusterIP Service 有 4 个就绪端点（iptables 模式）。KUBE-SVC 链第 1 条规则的 --probability 是多少？（小数）",
+    kind="number", abs_tol=1e-6,
+    wrong_answers=[1.0, 0.5, 0.3333333333, None],
+    hint="第 i 条规则（从 0 数）的概率是 1/(n−i)；第 1 条要在 4 个端点里挑中自己。",
+)
+def _svc_first() -> float:
+    return float(_svc.kube_svc_rules(_svc_eps(4))[0].probability)
+
+
+@exercise(
+    "n3.svc_share_after_unready",
+    question="5 个 Pod 的 Service 中有 1 个 Pod 的就绪探针失败。kube-proxy 更新规则后，剩下的每个 Pod 被选中的概率是多少？（小数）",
+    kind="number", abs_tol=1e-6,
+    wrong_answers=[0.2, 0.8, None],
+    hint="未就绪的端点在 EndpointSlice 中 ready=false，不会写进 KUBE-SVC 链；链按剩下的 m 个端点重写。",
+)
+def _svc_unready() -> float:
+    shares = _svc.endpoint_shares(_svc.kube_svc_rules(_svc_eps(5, {2})))
+    return float(next(iter(shares.values())))
+
+
+@exercise(
+    "n3.svc_fqdn",
+    question="命名空间 shop 中名为 backend 的 Service，在默认集群域下的全限定域名 (FQDN) 是什么？",
+    kind="str",
+    wrong_answers=["backend.default.svc.cluster.local", "backend.shop.cluster.local", None],
+    hint="格式是 <service>.<namespace>.svc.<集群域>，集群域默认 cluster.local。",
+)
+def _svc_fqdn() -> str:
+    return _svc.service_fqdn("backend", "shop")
+
+
+@exercise(
+    "n3.ingress_one_of_3",
+    question="Ingress Controller 以 DaemonSet 运行在 3 个 Worker 节点上，每个节点独立可用 99%，节点 VIP 会摘除故障节点。至少一个节点上的 Ingress 可用的概率是多少？",
+    kind="availability",
+    wrong_answers=[0.99, 0.970299, None],
+    hint="这是 k-of-n 中 k = 1 的情形：1 − (1 − p)^n。",
+)
+def _ingress() -> float:
+    return _av.k_of_n(1, 3, 0.99)
+
+
+@exercise(
+    "n3.ingress_update_serving",
+    question="Ingress Controller DaemonSet 占用主机 80/443 端口，运行在 4 个节点上，updateStrategy 为默认的 RollingUpdate（maxUnavailable=1）。更新期间任一时刻至少有几个节点上的 Ingress 在服务？",
+    kind="int",
+    wrong_answers=[4, 0, None],
+    hint="默认 maxSurge=0、maxUnavailable=1：每次先删一个节点上的旧 Pod，再在该节点上建新 Pod。",
+)
+def _ingress_upd() -> int:
+    return 4 - max(len(b) for b in _svc.daemonset_update_batches(4, 1))
+
+
+@exercise(
+    "n3.sts_pvc_name",
+    question="StatefulSet redis 的 volumeClaimTemplates 中有一个名为 data 的模板。序号为 2 的 Pod 使用的 PVC 叫什么？",
+    kind="str",
+    wrong_answers=["redis-2-data", "data-2", "redis-data-2", None],
+    hint="PVC 名 = <模板名>-<StatefulSet 名>-<序号>。",
+)
+def _sts_pvc() -> str:
+    return _svc.pvc_name("data", "redis", 2)
+
+
+@exercise(
+    "n3.sts_ordered_batches",
+    question="replicas=4、podManagementPolicy 为默认值 OrderedReady 的 StatefulSet 从零创建，要分几批依次创建 Pod（每批等上一批 Running 且 Ready）？",
+    kind="int",
+    wrong_answers=[1, 2, None],
+    hint="OrderedReady 按序号 0, 1, 2, … 逐个创建；Parallel 才会一次全部创建。",
+)
+def _sts_batches() -> int:
+    return len(_svc.statefulset_order(4, "OrderedReady"))
+
+
+# --- N.3.1 故障点、N.3.2.1 ReplicaSet ---------------------------------------------------------
+@exercise(
+    "n3.etcd_two_dc_survivors",
+    question="3 个 etcd 成员按 {'A': 2, 'B': 1} 放在两个数据中心。失去哪些数据中心后 etcd 仍保有法定人数？填数据中心名的集合，例如 {'A'}；都不行就填 set()。",
+    kind="set",
+    wrong_answers=[{"A", "B"}, {"A"}, None],
+    hint="失去一个数据中心后，剩下的成员数必须 ≥ ⌊3/2⌋+1 = 2。见 hakit.models.topology.etcd_dc_loss。",
+    source="https://etcd.io/docs/v3.5/faq/",
+)
+def _two_dc() -> set:
+    from hakit.models import topology
+    return {dc for dc, ok in topology.etcd_dc_loss({"A": 2, "B": 1}).items() if ok}
+
+
+@exercise(
+    "n3.zone_antiaffinity_pending",
+    question="集群只有两个可用区 (topology.kubernetes.io/zone)。一个 replicas=3 的 Deployment 使用按 zone 的 "
+             "requiredDuringSchedulingIgnoredDuringExecution podAntiAffinity，会有几个 Pod 保持 Pending？",
+    kind="int",
+    wrong_answers=[0, 3, None],
+    hint="硬性反亲和：每个 zone 最多一个该应用的 Pod；放不下的 Pod 不会被调度。",
+    source="https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#inter-pod-affinity-and-anti-affinity",
+)
+def _zone_pending() -> int:
+    from hakit.models import topology
+    g = topology.failure_points(app_replicas=0)
+    g.remove_node("app")
+    return len(topology.schedule(g, "web", 3, "required", topology.ZONE).pending)
+
+
+@exercise(
+    "n3.rs_after_rollout",
+    question="一个 Deployment 完成了一次滚动更新（revisionHistoryLimit 保持默认 10）。此后它拥有几个 ReplicaSet？",
+    kind="int",
+    wrong_answers=[1, 0, None],
+    hint="旧 ReplicaSet 被缩到 0 但不会删除（保留用于回滚，直到超过 revisionHistoryLimit）。",
+    source="https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#clean-up-policy",
+)
+def _rs_after() -> int:
+    return 2
+
+
+@exercise(
+    "n3.rollout_max_pods_4",
+    question="replicas=4，maxSurge=25%，maxUnavailable=25%。滚动更新过程中同一时刻最多有几个 Pod？",
+    kind="int",
+    wrong_answers=[4, 6, None],
+    hint="上限是 replicas + maxSurge，maxSurge 的百分比向上取整。",
+    source="https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#max-surge",
+)
+def _max_pods_4() -> int:
+    return max(s.total_pods for s in rollout.simulate(4, "25%", "25%").steps)

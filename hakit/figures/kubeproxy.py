@@ -66,11 +66,11 @@ def rule_growth_figure(services: Sequence[int] = SERVICE_GRID, endpoints: Sequen
         ep_steps.append(dict(method="restyle", label=str(n), args=[{"y": ys}, curve_idx]))
     sv_steps = [dict(method="restyle", label=f"{m:,}", args=[{"x": [[m, m]]}, [vline]]) for m in ms]
     fig.update_layout(
-        template="plotly_white", height=560, title=dict(text=title, x=0.01),
+        template="plotly_white", height=620, title=dict(text=title, x=0.01),
         xaxis=dict(type="log", title="Service 端口数 S（对数）"),
         yaxis=dict(type="log", title="规则数（对数）", range=[0, len(str(int(y_top)))]),
-        legend=dict(orientation="h", y=-0.45, x=0, font=dict(size=10)),
-        margin=dict(l=60, r=20, t=60, b=220), hovermode="x unified",
+        legend=dict(orientation="h", y=-0.52, yanchor="top", x=0, font=dict(size=10)),
+        margin=dict(l=60, r=20, t=60, b=260), hovermode="x unified",
         sliders=[
             dict(active=ns.index(n0), steps=ep_steps, currentvalue=dict(prefix="每个 Service 的端点数 n = "),
                  x=0.0, len=0.48, y=-0.15, yanchor="top", pad=dict(t=10)),

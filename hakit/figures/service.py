@@ -78,11 +78,11 @@ def kube_svc_figure(n_grid: Sequence[int] = tuple(range(1, 7)), n: int = 3, unre
                                   {"annotations": _ann(s["caption"]), "sliders": [_slider(n_grid, u, active)]}]))
     fig.update_layout(
         template="plotly_white", height=520,
-        title=dict(text="ClusterIP（iptables 模式）：每个 Pod 被选中的概率", x=0.01, xanchor="left"),
+        title=dict(text="ClusterIP（iptables 模式）：每个 Pod 被选中的概率", x=0.01, xanchor="left", y=0.98, yanchor="top"),
         yaxis=dict(title="被选中的概率", range=[0, 1.15]), xaxis=dict(title="EndpointSlice 中的端点"),
         annotations=_ann(st["caption"]), sliders=[_slider(n_grid, None, active)],
-        updatemenus=[dict(type="dropdown", buttons=buttons, active=0, x=0.0, xanchor="left", y=1.13, yanchor="bottom")],
-        margin=dict(t=110, l=60, r=20, b=90), showlegend=False,
+        updatemenus=[dict(type="dropdown", buttons=buttons, active=0, x=0.0, xanchor="left", y=1.03, yanchor="bottom")],
+        margin=dict(t=120, l=60, r=20, b=90), showlegend=False,
     )
     return fig
 
@@ -119,7 +119,7 @@ def statefulset_figure(name: str = "web", replicas: int = 3, service: str = "ngi
     fig.update_layout(template="plotly_white", height=300 + 26 * replicas,
                       title=dict(text=f"StatefulSet {name}：身份在重建后保留，Pod IP 不保留", x=0.01, xanchor="left"),
                       sliders=[dict(steps=sl, active=len(sl) - 1, currentvalue=dict(prefix="步骤："), pad=dict(t=10),
-                                    y=0, yanchor="top", font=dict(size=10))],
+                                    y=0, yanchor="top", font=dict(size=10), x=0.06, len=0.88)],
                       margin=dict(t=50, l=10, r=10, b=100))
     return fig
 

@@ -296,12 +296,8 @@ class ManagedProcess:
                 rc = self._popen.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 rc = None
-        # children that escaped the leader but stayed in its group
-        if self._popen is not None:
-            try:
-                os.killpg(self._popen.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+        # No killpg after reaping: once the leader is reaped its pid (= the group id) may be
+        # reused by an unrelated process. Signals go to the group only while the leader exists.
         self.paused = False
         self._close_log()
         if rc is not None:

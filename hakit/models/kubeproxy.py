@@ -109,8 +109,8 @@ def iptables_rules_per_service(endpoints: int, session_affinity: bool = False,
     """一个 ClusterIP Service 端口（``n = endpoints`` 个就绪端点）写入的规则，按链计（见模块说明）。
 
     ``session_affinity``：``sessionAffinity: ClientIP``；``masquerade_all``：kube-proxy 的
-    ``--masquerade-all``；``local_detector``：是否配置了本地流量检测（如 ``--cluster-cidr``，
-    kubeadm 集群默认配置），决定 KUBE-SVC 链里那条伪装规则是否存在。
+    ``--masquerade-all``；``local_detector``：是否配置了本地流量检测（如 ``--cluster-cidr``），
+    决定 KUBE-SVC 链里那条伪装规则是否存在。
     """
     n = _count("endpoints", endpoints)
     affinity = _flag("session_affinity", session_affinity)

@@ -95,16 +95,20 @@ def _int(v: object, name: str, lo: int, hi: int | None = None) -> int:
     return v
 
 
-def validate_dns_label(name: object, field_path: str = "metadata.name") -> str:
-    """RFC 1123 标签（Service 名、命名空间名的规则）：小写字母、数字和 '-'，以字母数字开头结尾，最长 63。
+def validate_dns_label(name: object, field_path: str = "metadata.name", rfc1035: bool = False) -> str:
+    """RFC 1123 标签（命名空间名、Pod 主机名的规则）：小写字母、数字和 '-'，以字母数字开头结尾，最长 63。
 
+    ``rfc1035=True`` 时按 RFC 1035 标签检查（Service 名的规则，见
+    https://kubernetes.io/docs/concepts/services-networking/service/ ：还必须以字母开头）。
     消息仿照 API server：``metadata.name: Invalid value: "Web": a lowercase RFC 1123 label ...``。
     """
     if not isinstance(name, str) or not name:
         raise ValueError(f"{field_path}: Required value: 名称不能为空")
-    if len(name) > 63 or not _DNS_LABEL.match(name):
-        raise ValueError(f"{field_path}: Invalid value: {name!r}: 必须是小写 RFC 1123 标签"
-                         "（只含小写字母、数字和 '-'，以字母或数字开头和结尾，最长 63 个字符）")
+    kind = "RFC 1035" if rfc1035 else "RFC 1123"
+    if len(name) > 63 or not _DNS_LABEL.match(name) or (rfc1035 and not name[0].isalpha()):
+        raise ValueError(f"{field_path}: Invalid value: {name!r}: 必须是小写 {kind} 标签"
+                         "（只含小写字母、数字和 '-'，以" + ("字母" if rfc1035 else "字母或数字") +
+                         "开头、字母或数字结尾，最长 63 个字符）")
     return name
 
 
@@ -117,8 +121,8 @@ def _domain(cluster_domain: object) -> str:
 
 
 def service_fqdn(service: str, namespace: str = "default", cluster_domain: str = CLUSTER_DOMAIN) -> str:
-    """``<service>.<namespace>.svc.<cluster-domain>``。"""
-    validate_dns_label(service, "metadata.name")
+    """``<service>.<namespace>.svc.<cluster-domain>``。Service 名须是 RFC 1035 标签。"""
+    validate_dns_label(service, "metadata.name", rfc1035=True)
     validate_dns_label(namespace, "metadata.namespace")
     return f"{service}.{namespace}.svc.{_domain(cluster_domain)}"
 
@@ -198,7 +202,7 @@ def kube_svc_rules(endpoints: Sequence[Endpoint], service: str = "web", namespac
 
     没有就绪端点时返回空列表（kube-proxy 此时写 REJECT 规则，见 :func:`iptables_save`）。
     """
-    validate_dns_label(service, "metadata.name")
+    validate_dns_label(service, "metadata.name", rfc1035=True)
     validate_dns_label(namespace, "metadata.namespace")
     _int(port, "spec.ports[0].port", 1, 65535)
     ready = ready_addresses(endpoints)
@@ -360,7 +364,7 @@ def statefulset_timeline(name: str = "web", replicas: int = 3, service: str = "n
     _int(delete, "delete", 0, replicas - 1)
     steps = []
     for i in range(1, replicas + 1):
-        steps.append((f"创建 {full[i - 1].name}（等前一个 Ready）" if i > 1 else f"创建 {full[0].name}", full[:i]))
+        steps.append((f"创建 {full[i - 1].name}", full[:i]))
     gone = [replace(p, ip="—", ready=False) if p.ordinal == delete else p for p in full]
     steps.append((f"删除 {full[delete].name}", gone))
     steps.append((f"控制器重建 {full[delete].name}", delete_and_recreate(full, delete)))
