@@ -11,8 +11,8 @@ import shutil
 import pytest
 
 from hakit.lab.process import MissingBinaryError, leftover_processes
-from hakit.lab.redis_sentinel import (MARKER, LocalRedisSentinel, check_window_answer, failover_figure,
-                                      loss_figure, preflight)
+from hakit.figures.redis_lab import failover_figure, loss_figure
+from hakit.lab.redis_sentinel import MARKER, LocalRedisSentinel, check_window_answer, preflight
 from hakit.models.sentinel import failover_timeline
 
 pytestmark = pytest.mark.timeout(120)
