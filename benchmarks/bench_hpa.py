@@ -3,6 +3,8 @@
 Run: .venv/bin/pytest benchmarks -o python_files='bench_*.py' --benchmark-only
 Goal: widget callback p95 <= 50 ms.
 """
+import pytest
+
 from hakit.figures.hpa import hpa_window_slider_figure
 from hakit.models.hpa import behavior, bursty_load, simulate
 from hakit.widgets.hpa import LOADS, MAX_PANEL_REPLICAS, MAX_PANEL_WINDOW, render_hpa
@@ -20,6 +22,7 @@ def test_bench_hpa_simulate_one_day(benchmark):
     assert len(run.steps) == 5761
 
 
+@pytest.mark.goal(50)
 def test_bench_hpa_widget_largest(benchmark):
     fig = benchmark.pedantic(render_hpa, kwargs=LARGEST, rounds=20, iterations=1, warmup_rounds=1)
     assert len(fig.data) == 5

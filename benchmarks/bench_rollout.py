@@ -3,6 +3,8 @@
 Run: .venv/bin/pytest benchmarks -o python_files='bench_*.py' --benchmark-only
 Goals: simulate(1000) <= 100 ms; widget callback p95 <= 50 ms.
 """
+import pytest
+
 from hakit.figures.rollout import rollout_slider_figure
 from hakit.models.rollout import simulate
 from hakit.widgets.rollout import MAX_PANEL_REPLICAS, render_rollout
@@ -13,9 +15,10 @@ LARGEST = dict(replicas=MAX_PANEL_REPLICAS, max_surge="1", max_unavailable="0", 
                min_ready_seconds=60, bad_image=False, rollback_at="", progress_deadline_seconds="600")
 
 
+@pytest.mark.goal(100)
 def test_bench_rollout_1000_default(benchmark):
     """1000 replicas with the default 25 % / 25 %."""
-    r = benchmark(simulate, 1000)
+    r = benchmark.pedantic(simulate, args=(1000,), rounds=20, iterations=1, warmup_rounds=1)
     assert r.complete and max(s.total_pods for s in r.steps) == 1250
 
 
@@ -26,11 +29,13 @@ def test_bench_rollout_1000_one_at_a_time(benchmark):
     assert r.complete and len(r.steps) == 3000
 
 
+@pytest.mark.goal(50)
 def test_bench_rollout_widget_largest(benchmark):
     fig = benchmark.pedantic(render_rollout, kwargs=LARGEST, rounds=20, iterations=1, warmup_rounds=1)
     assert len(fig.data) == 6
 
 
+@pytest.mark.goal(50)
 def test_bench_rollout_widget_bad_image_rollback(benchmark):
     kw = dict(LARGEST, bad_image=True, rollback_at="900")
     fig = benchmark.pedantic(render_rollout, kwargs=kw, rounds=20, iterations=1, warmup_rounds=1)

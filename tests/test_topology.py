@@ -218,3 +218,41 @@ def test_failure_figure_and_widgets():
     with pytest.raises(ValueError, match="可用的节点"):
         render_topology("Kubernetes 高可用（堆叠 etcd）", "cpX")
     assert len(topology_panel().children) == 3 and len(placement_panel().children) == 3
+
+
+@pytest.mark.parametrize("kind", ["stacked", "external"])
+def test_controller_manager_and_scheduler_use_local_apiserver(kind):
+    """kubeadm (PR #94398): controller-manager.conf / scheduler.conf point at the node-local apiserver."""
+    g = T.k8s_ha_cluster(kind)
+    for i in (1, 2, 3):
+        for comp in ("controller-manager", "scheduler"):
+            deps = {v for _, v, r in g.out_edges(f"{comp}-{i}", data="rel") if r == "depends_on"}
+            assert deps == {f"apiserver-{i}"}
+    im = T.impact(g, ["apiserver-2"])
+    assert {"controller-manager-2", "scheduler-2"} <= im.down
+    assert im.services["kube-controller-manager"] == (2, 3, True)
+    lb = T.impact(g, ["host-lb"])  # the LB is a single point for kubelets and clients, not for KCM/scheduler
+    assert lb.services["lb"] == (0, 1, False) and not lb.ok
+    assert lb.services["kube-controller-manager"] == (3, 3, True)
+    assert lb.services["kube-scheduler"] == (3, 3, True)
+
+
+def test_lb_failure_same_in_both_topologies():
+    a = T.impact(T.k8s_ha_cluster("stacked"), ["host-lb"])
+    b = T.impact(T.k8s_ha_cluster("external"), ["host-lb"])
+    assert a.services == b.services and a.ok == b.ok is False
+
+
+def test_failure_points_topology_key():
+    by_host = T.failure_points(3, "required")
+    by_phys = T.failure_points(3, "required", topology_key=T.PHYSICAL_HOST)
+    by_zone = T.failure_points(3, "required", topology_key=T.ZONE)
+    assert by_host.nodes["app"]["placement"].topology_key == T.HOSTNAME
+    phys = by_phys.nodes["app"]["placement"]
+    assert sorted(phys.counts(by_phys).values()) == [1, 1, 1]
+    assert by_zone.nodes["app"]["placement"].pending == ["app-2"]
+    assert T.impact(by_phys, ["A-host1"]).services["app"] == (2, 3, True)
+    assert not T.impact(by_zone, ["storage"]).services["app"][2]
+    assert "app" in T.impact(by_zone, ["control-plane"]).affected
+    with pytest.raises(ValueError, match="topologyKey"):
+        T.failure_points(3, "required", topology_key=T.RACK)

@@ -11,6 +11,7 @@ from typing import Optional, Sequence
 
 import plotly.graph_objects as go
 
+from hakit.figures import _fast
 from hakit.models import probes as P
 
 ROW_ENDPOINTS = "endpoints（就绪）"
@@ -24,13 +25,14 @@ REASON_LABEL = {"ok": "成功", "timeout": "超时", "starting": "连接被拒�
 
 
 def _traces(tl: P.Timeline) -> list:
-    """The 11 traces of one timeline, always in the same order (so sliders can toggle them)."""
+    """The 11 traces of one timeline (plain dicts), always in the same order (so sliders can toggle them)."""
     traces = []
     for kind in ("startup", "liveness", "readiness"):
         ps = tl.probes_of(kind)
         for ok in (True, False):
             sel = [p for p in ps if p.success == ok]
-            traces.append(go.Scatter(
+            traces.append(dict(
+                type="scatter",
                 x=[round(p.time, 3) for p in sel], y=[ROW_PROBE[kind]] * len(sel), mode="markers",
                 marker=dict(symbol="circle" if ok else "x", size=7 if ok else 8,
                             color="#2e7d32" if ok else "#c62828"),
@@ -41,17 +43,20 @@ def _traces(tl: P.Timeline) -> list:
                 hoverinfo="text"))
     for state in ("starting", "running", "restarting"):
         segs = [(a, b) for a, b, s in tl.states if s == state]
-        traces.append(go.Bar(
+        traces.append(dict(
+            type="bar",
             x=[round(b - a, 3) for a, b in segs], base=[round(a, 3) for a, _ in segs], y=[ROW_STATE] * len(segs),
             orientation="h", marker=dict(color=STATE_COLOR[state]), name=STATE_LABEL[state], width=0.6,
             hovertext=[f"{STATE_LABEL[state]}：{a:g}–{b:g}s" for a, b in segs], hoverinfo="text"))
-    traces.append(go.Bar(
+    traces.append(dict(
+        type="bar",
         x=[round(b - a, 3) for a, b in tl.ready], base=[round(a, 3) for a, _ in tl.ready],
         y=[ROW_ENDPOINTS] * len(tl.ready), orientation="h", marker=dict(color="#1565c0"), width=0.6,
         name="在 Service endpoints 中",
         hovertext=[f"Ready，接收流量：{a:g}–{b:g}s" for a, b in tl.ready], hoverinfo="text"))
     rs = tl.restarts
-    traces.append(go.Scatter(
+    traces.append(dict(
+        type="scatter",
         x=[round(r, 3) for _e, _d, r in rs if r <= tl.horizon],
         y=[ROW_STATE] * sum(1 for _e, _d, r in rs if r <= tl.horizon),
         mode="markers", marker=dict(symbol="triangle-up", size=11, color="#000000"), name="容器重启",
@@ -66,11 +71,11 @@ def _title(tl: P.Timeline, title: Optional[str]) -> str:
     return f"{head}<br><sup>重启次数 restartCount = {tl.restart_count}，在 endpoints 中共 {tl.ready_seconds():.0f} s / {tl.horizon:.0f} s</sup>"
 
 
-def _layout(fig: go.Figure, horizon: float, title: str) -> None:
-    fig.update_layout(
-        template="plotly_white", title=title, barmode="overlay", height=420,
-        xaxis=dict(title="时间（秒）", range=[-0.01 * horizon, horizon]),
-        yaxis=dict(type="category", categoryorder="array", categoryarray=ROWS, title="",
+def _layout(horizon: float, title: str) -> dict:
+    return dict(
+        title=dict(text=title), barmode="overlay", height=420,
+        xaxis=dict(title=dict(text="时间（秒）"), range=[-0.01 * horizon, horizon]),
+        yaxis=dict(type="category", categoryorder="array", categoryarray=ROWS, title=dict(text=""),
                    range=[-0.5, len(ROWS) - 0.5]),
         legend=dict(orientation="h", y=-0.28), margin=dict(l=120, r=20, t=80, b=80))
 
@@ -79,9 +84,9 @@ def probe_timeline_figure(timeline: P.Timeline, title: Optional[str] = None) -> 
     """Gantt-like chart of one simulated timeline."""
     if not isinstance(timeline, P.Timeline):
         raise ValueError("timeline 必须是 hakit.models.probes.simulate() 的结果（Timeline）")
-    fig = go.Figure(_traces(timeline))
-    _layout(fig, timeline.horizon, _title(timeline, title))
-    return fig
+    # Plain dicts, one unvalidated Figure (hakit.figures._fast): the same figure, fast enough for
+    # the widget callback (plotly's per-property validation dominated it).
+    return _fast.figure(_traces(timeline), _layout(timeline.horizon, _title(timeline, title)))
 
 
 def probe_scenarios_figure(names: Optional[Sequence[str]] = None) -> go.Figure:
@@ -90,14 +95,14 @@ def probe_scenarios_figure(names: Optional[Sequence[str]] = None) -> go.Figure:
     if not names:
         raise ValueError("names 不能为空：至少选择一个场景")
     tls = [(n, P.simulate(**P.scenario(n))) for n in names]
-    fig = go.Figure()
+    data: list[dict] = []
     per = None
     for k, (_n, tl) in enumerate(tls):
         tr = _traces(tl)
         per = len(tr)
         for t in tr:
-            t.visible = (k == 0)
-            fig.add_trace(t)
+            t["visible"] = (k == 0)
+            data.append(t)
     steps = []
     for k, (n, tl) in enumerate(tls):
         vis = [False] * (per * len(tls))
@@ -107,7 +112,8 @@ def probe_scenarios_figure(names: Optional[Sequence[str]] = None) -> go.Figure:
                                 {"title.text": _title(tl, P.SCENARIOS[n]["title"]),
                                  "xaxis.range": [-0.01 * tl.horizon, tl.horizon]}]))
     first = tls[0][1]
-    _layout(fig, first.horizon, _title(first, P.SCENARIOS[tls[0][0]]["title"]))
-    fig.update_layout(height=540, margin=dict(b=150),
-                      sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix="场景："), y=-0.42, x=0.02, len=0.92, pad=dict(t=30))])
-    return fig
+    layout = _fast.merge(_layout(first.horizon, _title(first, P.SCENARIOS[tls[0][0]]["title"])), dict(
+        height=540, margin=dict(b=150),
+        sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix="场景："), y=-0.42, x=0.02, len=0.92,
+                      pad=dict(t=30))]))
+    return _fast.figure(data, layout)

@@ -1,11 +1,12 @@
 """法定人数图：成员数 n 与多数派、容错数、集群可用性、写延迟（滑块选择单个成员的可用性 p）。"""
 from __future__ import annotations
 
+import functools
 from typing import Sequence
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from hakit.figures import _fast
 from hakit.figures.availability import nines_of
 from hakit.models import quorum as Q
 
@@ -34,46 +35,58 @@ def quorum_figure(max_n: int = 7, p_grid: Sequence[float] = P_GRID, active: int 
     if not 0 <= active < len(p_grid):
         raise ValueError(f"active: Invalid value: {active}: 必须在 0 到 {len(p_grid) - 1} 之间")
     ns = list(range(1, max_n + 1))
-    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.08,
-                        subplot_titles=("多数派与可容忍故障数", "集群可用性（几个 9）", "写提交延迟 (ms)"))
-    fig.add_trace(go.Bar(x=ns, y=[Q.majority(n) for n in ns], name="多数派 n//2+1", marker_color="#1e88e5"), 1, 1)
-    fig.add_trace(go.Bar(x=ns, y=[Q.fault_tolerance(n) for n in ns], name="可容忍故障 (n-1)//2",
-                         marker_color="#fb8c00"), 1, 1)
+    # Assembled as plain dicts (hakit.figures._fast): the same figure make_subplots + add_trace +
+    # update_layout produced, without plotly's per-property validation (a live widget callback).
+    layout = _fast.subplot_layout(1, 3, horizontal_spacing=0.08,
+                                  subplot_titles=("多数派与可容忍故障数", "集群可用性（几个 9）", "写提交延迟 (ms)"))
+    data = [
+        dict(type="bar", x=ns, y=[Q.majority(n) for n in ns], name="多数派 n//2+1", marker=dict(color="#1e88e5"),
+             xaxis="x", yaxis="y"),
+        dict(type="bar", x=ns, y=[Q.fault_tolerance(n) for n in ns], name="可容忍故障 (n-1)//2",
+             marker=dict(color="#fb8c00"), xaxis="x", yaxis="y"),
+    ]
 
     def avail(p: float):
         vals = [Q.cluster_availability(n, p) for n in ns]
         return [round(nines_of(1 - v), 4) for v in vals], [_pct(v) for v in vals]
 
     y, t = avail(p_grid[active])
-    fig.add_trace(go.Scatter(x=ns, y=y, text=t, mode="lines+markers", name="集群可用性",
-                             line=dict(color="#43a047"),
-                             hovertemplate="n=%{x}：%{text}（%{y:.2f} 个 9）<extra></extra>"), 1, 2)
-    avail_idx = len(fig.data) - 1
-    sims = [Q.commit_latency_mc(n, rtt_base, rtt_jitter, fsync, samples=4000, seed=n, send_cost=send_cost)
-            for n in ns]
+    data.append(dict(type="scatter", x=ns, y=y, text=t, mode="lines+markers", name="集群可用性",
+                     line=dict(color="#43a047"),
+                     hovertemplate="n=%{x}：%{text}（%{y:.2f} 个 9）<extra></extra>", xaxis="x2", yaxis="y2"))
+    avail_idx = len(data) - 1
+    sims = [_latency_mc(n, rtt_base, rtt_jitter, fsync, send_cost) for n in ns]
     exp = [round(r["mean"], 3) for r in sims]
     mc = [round(r["p99"], 3) for r in sims]
-    fig.add_trace(go.Scatter(x=ns, y=exp, mode="lines+markers", name="平均延迟", line=dict(color="#8e24aa"),
-                             hovertemplate="n=%{x}：%{y:.2f} ms<extra>平均</extra>"), 1, 3)
-    fig.add_trace(go.Scatter(x=ns, y=mc, mode="lines+markers", name="p99 延迟（蒙特卡洛）",
-                             line=dict(color="#8e24aa", dash="dot"),
-                             hovertemplate="n=%{x}：%{y:.2f} ms<extra>p99</extra>"), 1, 3)
+    data.append(dict(type="scatter", x=ns, y=exp, mode="lines+markers", name="平均延迟", line=dict(color="#8e24aa"),
+                     hovertemplate="n=%{x}：%{y:.2f} ms<extra>平均</extra>", xaxis="x3", yaxis="y3"))
+    data.append(dict(type="scatter", x=ns, y=mc, mode="lines+markers", name="p99 延迟（蒙特卡洛）",
+                     line=dict(color="#8e24aa", dash="dot"),
+                     hovertemplate="n=%{x}：%{y:.2f} ms<extra>p99</extra>", xaxis="x3", yaxis="y3"))
     steps = []
     for p in p_grid:
         y, t = avail(p)
         steps.append(dict(method="restyle", label=_pct(p), args=[{"y": [y], "text": [t]}, [avail_idx]]))
-    for c in (1, 2, 3):
-        fig.update_xaxes(title_text="成员数 n", dtick=1, row=1, col=c)
-    fig.update_yaxes(rangemode="tozero", row=1, col=2)
-    fig.update_yaxes(rangemode="tozero", row=1, col=3)
-    fig.add_vline(x=Q.MAX_RECOMMENDED, line_dash="dot", line_color="#9e9e9e", row=1, col=1)
-    fig.update_layout(
-        template="plotly_white", height=460, barmode="group",
+    for ax in ("xaxis", "xaxis2", "xaxis3"):
+        _fast.merge(layout[ax], dict(title=dict(text="成员数 n"), dtick=1))
+    layout["yaxis2"]["rangemode"] = "tozero"
+    layout["yaxis3"]["rangemode"] = "tozero"
+    layout["shapes"] = [dict(line=dict(color="#9e9e9e", dash="dot"), type="line", x0=Q.MAX_RECOMMENDED,
+                             x1=Q.MAX_RECOMMENDED, xref="x", y0=0, y1=1, yref="y domain")]
+    _fast.merge(layout, dict(
+        height=460, barmode="group",
         title=dict(text="为什么是奇数个成员（etcd FAQ：建议最多 7 个）", x=0.5, y=0.97),
         legend=dict(orientation="h", y=1.13, yanchor="bottom", x=0),
         margin=dict(t=140, b=120),
-    )
+    ))
     if len(p_grid) > 1:
-        fig.update_layout(sliders=[dict(steps=steps, active=active, currentvalue=dict(prefix="单个成员可用性 p："),
-                                        pad=dict(t=70), len=0.6, x=0.2)])
-    return fig
+        layout["sliders"] = [dict(steps=steps, active=active, currentvalue=dict(prefix="单个成员可用性 p："),
+                                  pad=dict(t=70), len=0.6, x=0.2)]
+    return _fast.figure(data, layout)
+
+
+@functools.lru_cache(maxsize=256)
+def _latency_mc(n: int, rtt_base: float, rtt_jitter: float, fsync: float, send_cost: float) -> dict:
+    """:func:`hakit.models.quorum.commit_latency_mc` with the figure's fixed seed (``seed=n``) and
+    sample count: a pure function of its arguments, so cached (a fresh copy is returned)."""
+    return dict(Q.commit_latency_mc(n, rtt_base, rtt_jitter, fsync, samples=4000, seed=n, send_cost=send_cost))

@@ -11,6 +11,7 @@ from typing import Optional, Sequence
 
 import plotly.graph_objects as go
 
+from hakit.figures import _fast
 from hakit.models import raft as R
 
 ROLE_COLOR = {"follower": "#b0bec5", "precandidate": "#ffe082", "candidate": "#fb8c00",
@@ -25,7 +26,7 @@ def _node(i: int) -> str:
 
 
 def _traces(tr: R.RaftTrace) -> list:
-    """Always 8 traces in the same order (5 roles, elections, crashes, commits)."""
+    """Always 8 traces (plain dicts) in the same order (5 roles, elections, crashes, commits)."""
     n = tr.config.n
     out = []
     for role in R.ROLES:
@@ -37,23 +38,23 @@ def _traces(tr: R.RaftTrace) -> list:
                     bs.append(round(a / 1000, 4))
                     ys.append(_node(node))
                     hv.append(f"{_node(node)} {ROLE_LABEL[role]}，term {term}：{a / 1000:.3f}–{b / 1000:.3f}s")
-        out.append(go.Bar(x=xs, base=bs, y=ys, orientation="h", width=0.6, name=ROLE_LABEL[role],
-                          marker=dict(color=ROLE_COLOR[role], line=dict(width=0)), hovertext=hv, hoverinfo="text"))
+        out.append(dict(type="bar", x=xs, base=bs, y=ys, orientation="h", width=0.6, name=ROLE_LABEL[role],
+                        marker=dict(color=ROLE_COLOR[role], line=dict(width=0)), hovertext=hv, hoverinfo="text"))
     el = tr.elections
-    out.append(go.Scatter(x=[round(t / 1000, 4) for t, _tm, _w in el], y=[_node(w) for _t, _tm, w in el],
+    out.append(dict(type="scatter", x=[round(t / 1000, 4) for t, _tm, _w in el], y=[_node(w) for _t, _tm, w in el],
                           mode="markers+text", marker=dict(symbol="star", size=13, color="#ffd600",
                                                            line=dict(width=1, color="#000")),
                           text=[f"T{tm}" for _t, tm, _w in el], textposition="top center", name="当选（term）",
                           hovertext=[f"{t / 1000:.3f}s：{_node(w)} 当选 term {tm} 的 Leader" for t, tm, w in el],
                           hoverinfo="text"))
     cr = tr.crashes
-    out.append(go.Scatter(x=[round(at / 1000, 4) for _n, at, _r in cr], y=[_node(node) for node, _a, _r in cr],
+    out.append(dict(type="scatter", x=[round(at / 1000, 4) for _n, at, _r in cr], y=[_node(node) for node, _a, _r in cr],
                           mode="markers", marker=dict(symbol="x", size=14, color="#d50000"), name="崩溃 crash",
                           hovertext=[f"{at / 1000:.3f}s：{_node(node)} 崩溃" +
                                      (f"，{r / 1000:.3f}s 重启" if r is not None else "") for node, at, r in cr],
                           hoverinfo="text"))
     cm = [c for c in tr.commits]
-    out.append(go.Scatter(x=[round(t / 1000, 4) for t, _i, _tm, _v in cm], y=[ROW_COMMIT] * len(cm),
+    out.append(dict(type="scatter", x=[round(t / 1000, 4) for t, _i, _tm, _v in cm], y=[ROW_COMMIT] * len(cm),
                           mode="markers", marker=dict(symbol="line-ns-open", size=12, color="#2e7d32"),
                           name="日志条目提交",
                           hovertext=[f"{t / 1000:.3f}s 提交 index {i}（term {tm}，" +
@@ -83,24 +84,29 @@ def _title(tr: R.RaftTrace, title: Optional[str]) -> str:
             f"seed {tr.seed}：{len(tr.elections)} 次选举，{len(tr.commits)} 条提交</sup>")
 
 
-def _layout(fig: go.Figure, tr: R.RaftTrace, title: str, n_max: int) -> None:
+def _layout(tr: R.RaftTrace, title: str, n_max: int) -> dict:
     rows = [ROW_COMMIT] + [_node(i) for i in range(n_max - 1, -1, -1)]
-    fig.update_layout(
-        template="plotly_white", title=title, barmode="overlay", height=200 + 38 * (n_max + 1),
-        xaxis=dict(title="时间（秒）", range=[0, tr.horizon_ms / 1000]),
-        yaxis=dict(type="category", categoryorder="array", categoryarray=rows, title="",
+    layout = dict(
+        title=dict(text=title), barmode="overlay", height=200 + 38 * (n_max + 1),
+        xaxis=dict(title=dict(text="时间（秒）"), range=[0, tr.horizon_ms / 1000]),
+        yaxis=dict(type="category", categoryorder="array", categoryarray=rows, title=dict(text=""),
                    range=[-0.5, n_max + 0.5]),
         legend=dict(orientation="h", y=-0.3), margin=dict(l=90, r=20, t=90, b=80),
-        shapes=_shapes(tr), annotations=_annotations(tr))
+    )
+    # plotly drops an empty shapes / annotations list from the figure: do the same
+    for key, items in (("shapes", _shapes(tr)), ("annotations", _annotations(tr))):
+        if items:
+            layout[key] = items
+    return layout
 
 
 def raft_timeline_figure(trace: R.RaftTrace, title: Optional[str] = None) -> go.Figure:
     """Role of each node over time for one :class:`~hakit.models.raft.RaftTrace`."""
     if not isinstance(trace, R.RaftTrace):
         raise ValueError("trace 必须是 hakit.models.raft.simulate() 的结果（RaftTrace）")
-    fig = go.Figure(_traces(trace))
-    _layout(fig, trace, _title(trace, title), trace.config.n)
-    return fig
+    # Plain dicts, one unvalidated Figure (hakit.figures._fast): the same figure without plotly's
+    # per-property validation, which cost as much as the simulation in the widget callback.
+    return _fast.figure(_traces(trace), _layout(trace, _title(trace, title), trace.config.n))
 
 
 def raft_scenarios_figure(names: Optional[Sequence[str]] = None, seeds: Sequence[int] = (1, 2, 3)) -> go.Figure:
@@ -111,14 +117,14 @@ def raft_scenarios_figure(names: Optional[Sequence[str]] = None, seeds: Sequence
         raise ValueError("names 和 seeds 都不能为空")
     runs = [(nm, s, R.simulate(**R.scenario(nm), seed=s, record_messages=False)) for nm in names for s in seeds]
     n_max = max(tr.config.n for _n, _s, tr in runs)
-    fig = go.Figure()
+    data: list[dict] = []
     per = 0
     for k, (_nm, _s, tr) in enumerate(runs):
         ts = _traces(tr)
         per = len(ts)
         for t in ts:
-            t.visible = (k == 0)
-            fig.add_trace(t)
+            t["visible"] = (k == 0)
+            data.append(t)
     steps = []
     for k, (nm, s, tr) in enumerate(runs):
         vis = [False] * (per * len(runs))
@@ -129,8 +135,8 @@ def raft_scenarios_figure(names: Optional[Sequence[str]] = None, seeds: Sequence
                                  "shapes": _shapes(tr), "annotations": _annotations(tr),
                                  "xaxis.range": [0, tr.horizon_ms / 1000]}]))
     nm0, _s0, tr0 = runs[0]
-    _layout(fig, tr0, _title(tr0, R.SCENARIOS[nm0]["title"]), n_max)
-    fig.update_layout(height=fig.layout.height + 90, margin=dict(b=170),
-                      sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix="场景·seed："),
-                                    y=-0.45, x=0.02, len=0.92, pad=dict(t=30))])
-    return fig
+    layout = _layout(tr0, _title(tr0, R.SCENARIOS[nm0]["title"]), n_max)
+    _fast.merge(layout, dict(height=layout["height"] + 90, margin=dict(b=170),
+                             sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix="场景·seed："),
+                                           y=-0.45, x=0.02, len=0.92, pad=dict(t=30))]))
+    return _fast.figure(data, layout)

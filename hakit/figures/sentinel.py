@@ -5,6 +5,7 @@ from typing import Sequence
 
 import plotly.graph_objects as go
 
+from hakit.figures import _fast
 from hakit.models import sentinel as S
 
 __all__ = ["DOWN_AFTER_GRID", "failover_figure", "two_master_figure"]
@@ -50,9 +51,11 @@ def failover_figure(down_after_grid: Sequence[int] = DOWN_AFTER_GRID, active: in
         if not t.possible:
             raise ValueError(f"无法故障转移（down-after-milliseconds={da}）：{t.reason}")
     labels, base, dur, text, colors = _bars(tls[active])
-    fig = go.Figure(go.Bar(y=labels, x=dur, base=base, orientation="h", text=text, textposition="outside",
-                           marker_color=colors, cliponaxis=False,
-                           hovertemplate="%{y}<br>%{base:.2f} s 起，持续 %{x:.2f} s<extra></extra>"))
+    # Plain dicts, one unvalidated Figure at the end (hakit.figures._fast): same figure, a fraction
+    # of the cost of validating every property (this is a live widget callback).
+    data = [dict(type="bar", y=labels, x=dur, base=base, orientation="h", text=text, textposition="outside",
+                 marker=dict(color=colors), cliponaxis=False,
+                 hovertemplate="%{y}<br>%{base:.2f} s 起，持续 %{x:.2f} s<extra></extra>")]
 
     def ann(i: int) -> list:
         return [dict(text=_caption(tls[i], down_after_grid[i]), x=0, y=1.02, xref="paper", yref="paper",
@@ -71,16 +74,16 @@ def failover_figure(down_after_grid: Sequence[int] = DOWN_AFTER_GRID, active: in
                           args=[{"x": [d], "base": [b], "text": [tx]},
                                 {"annotations": ann(i), "shapes": shapes(i), "xaxis.range": [0, xmax]}]))
     xmax = max(x + y for x, y in zip(base, dur)) * 1.45
-    fig.update_layout(
-        template="plotly_white", height=440, title=dict(text="Sentinel + HAProxy 故障转移时间线（典型值）", x=0.5),
-        xaxis=dict(title="主节点宕机后的时间 (s)", range=[0, xmax]),
+    layout = dict(
+        height=440, title=dict(text="Sentinel + HAProxy 故障转移时间线（典型值）", x=0.5),
+        xaxis=dict(title=dict(text="主节点宕机后的时间 (s)"), range=[0, xmax]),
         yaxis=dict(autorange="reversed"), annotations=ann(active), shapes=shapes(active),
         margin=dict(l=10, t=120, r=30), showlegend=False,
     )
     if len(down_after_grid) > 1:
-        fig.update_layout(sliders=[dict(steps=steps, active=active, currentvalue=dict(prefix="down-after-milliseconds："),
-                                        pad=dict(t=60))])
-    return fig
+        layout["sliders"] = [dict(steps=steps, active=active, currentvalue=dict(prefix="down-after-milliseconds："),
+                                  pad=dict(t=60))]
+    return _fast.figure(data, layout)
 
 
 def two_master_figure(inter_grid: Sequence[int] = (500, 1000, 2000), active: int = 0, rise: int = 1,

@@ -11,6 +11,7 @@ from typing import Sequence
 import networkx as nx
 import plotly.graph_objects as go
 
+from hakit.figures import _fast
 from hakit.models import topology as T
 
 __all__ = ["COLORS", "STATUS_NAMES", "layered_layout", "default_choices", "failure_figure"]
@@ -122,7 +123,9 @@ def failure_figure(graph: nx.DiGraph, choices: Sequence | None = None, title: st
     opts = _norm_choices(graph, choices)
     pos = pos or layered_layout(graph)
     nodes = list(graph.nodes)
-    fig = go.Figure()
+    # 图以普通 dict 组装，最后一次性构造（hakit.figures._fast）：与逐项校验的 go.Scatter/add_trace 同一张图，
+    # 但交互面板的回调快得多。
+    data: list[dict] = []
     # 边：每种关系一条折线轨迹
     groups: dict[str, tuple[list, list]] = {k: ([], []) for k in _EDGE_STYLE}
     for u, v, d in graph.edges(data=True):
@@ -134,26 +137,28 @@ def failure_figure(graph: nx.DiGraph, choices: Sequence | None = None, title: st
         if not xs:
             continue
         st = _EDGE_STYLE[key]
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", name=st["name"],
-                                 line=dict(color=st["color"], width=st["width"], dash=st["dash"])))
+        data.append(dict(type="scatter", x=xs, y=ys, mode="lines", hoverinfo="skip", name=st["name"],
+                         line=dict(color=st["color"], width=st["width"], dash=st["dash"])))
     # 图例里的颜色说明
     for status, color in COLORS.items():
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=STATUS_NAMES[status],
-                                 marker=dict(color=color, size=10)))
+        data.append(dict(type="scatter", x=[None], y=[None], mode="markers", name=STATUS_NAMES[status],
+                         marker=dict(color=color, size=10)))
     impacts = [T.impact(graph, failed) for _, failed in opts]
     colors = [[COLORS[imp.status(n)] for n in nodes] for imp in impacts]
     hover = [f"{T.label_of(graph, n)}<br>{T.KIND_NAMES.get(graph.nodes[n]['kind'], '')}" for n in nodes]
-    node_trace = go.Scatter(
+    node_trace = dict(
+        type="scatter",
         x=[round(pos[n][0], 3) for n in nodes], y=[pos[n][1] for n in nodes],
         mode="markers+text" if show_labels else "markers",
-        text=[T.label_of(graph, n) for n in nodes] if show_labels else None,
         textposition=_text_positions(pos, nodes), textfont=dict(size=9),
         hovertext=hover, hoverinfo="text", showlegend=False,
         marker=dict(size=16, color=colors[0], symbol=[_SYMBOLS.get(graph.nodes[n]["kind"], "circle") for n in nodes],
                     line=dict(color="#263238", width=0.8)),
     )
-    fig.add_trace(node_trace)
-    idx = len(fig.data) - 1
+    if show_labels:
+        node_trace["text"] = [T.label_of(graph, n) for n in nodes]
+    data.append(node_trace)
+    idx = len(data) - 1
 
     def ann(i: int) -> list:
         return [dict(text=_caption(impacts[i]), x=0, y=-0.02, xref="paper", yref="paper", xanchor="left",
@@ -164,12 +169,12 @@ def failure_figure(graph: nx.DiGraph, choices: Sequence | None = None, title: st
              for i, (label, _) in enumerate(opts)]
     n_layers = len({p[1] for p in pos.values()})
     n_caption = max(len(imp.summary().split("\n")) for imp in impacts)
-    n_legend = sum(1 for t in fig.data if t.showlegend is not False)
+    n_legend = sum(1 for t in data if t.get("showlegend") is not False)
     bottom = 30 + 17 * max(n_caption, n_legend)
     h = height or int(140 + 75 * n_layers + bottom)
     ys = [p[1] for p in pos.values()]
     layout = dict(
-        template="plotly_white", height=h,
+        height=h,
         title=dict(text=title or graph.graph.get("name", "故障影响"), x=0.01, xanchor="left", y=0.99, yanchor="top"),
         xaxis=dict(visible=False), yaxis=dict(visible=False, range=[min(ys) - 0.5, max(ys) + 0.4]),
         margin=dict(l=10, r=10, t=95, b=bottom), annotations=ann(0),
@@ -185,5 +190,4 @@ def failure_figure(graph: nx.DiGraph, choices: Sequence | None = None, title: st
                                   pad=dict(t=0, b=0), y=1.02, yanchor="bottom", len=0.7, x=0.04, font=dict(size=10))]
         layout["margin"]["t"] = 160
         layout["height"] = h + 70
-    fig.update_layout(**layout)
-    return fig
+    return _fast.figure(data, layout)

@@ -24,11 +24,13 @@ Semantics used here, with their sources:
   clients ask ``SENTINEL get-master-addr-by-name``.  Defaults: down-after-milliseconds 30000,
   failover-timeout 180000.  https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/
   and redis/redis ``sentinel.conf``.
-- SDOWN after a crash: with the link disconnected Sentinel counts ``elapsed`` from
-  ``last_avail_time`` (the last valid reply; PINGs go out once per second), so ``+sdown`` can
-  come up to ~1 s *before* ``down-after-milliseconds`` has passed since the kill — redis/redis
-  ``src/sentinel.c`` (``sentinelCheckSubjectivelyDown``).  Measured here: first ``+sdown`` at
-  1.78–2.05 s after the kill with down-after-milliseconds 2000.
+- SDOWN after a crash: Sentinel reconnects on its next timer tick and the PING it sends then
+  starts the clock (``act_ping_time``), so on a single kill ``+sdown`` comes just after
+  ``down-after-milliseconds``.  Only when the link was reconnected less than 1 s before the kill
+  (back-to-back failovers: a failover resets the links) can SDOWN come up to ~1 s earlier or later
+  — redis/redis ``src/sentinel.c`` (``sentinelCheckSubjectivelyDown``, ``sentinelReconnectInstance``,
+  ``last_reconn_time``); ``hakit.models.sentinel.failover_timeline(after_failover=True)`` models it.
+  Measured here in back-to-back kills: first ``+sdown`` at 1.78–2.05 s with down-after 2000.
 - Sentinel turns a returned instance that still claims ``role:master`` into a replica only
   after it has reported that role for a while (``SENTINEL_PUBLISH_PERIOD*4`` = 8 s) and INFO
   is polled every 10 s (1 s while a failover is running) — redis/redis ``src/sentinel.c``

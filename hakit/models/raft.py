@@ -316,14 +316,25 @@ def simulate(
                 return False
         return True
 
+    dspan = dmax - dmin
+    lossy = loss != 0.0
+    e_msg = _E_MSG
+
     def send(t, src, dst, msg):
         # msg = (kind, term, src, ...)
-        delay = dmin + (dmax - dmin) * rand()
-        ok = can_talk(src, dst) and (loss == 0.0 or rand() >= loss)
+        # Hot path (most events are messages): the same draws in the same order as
+        # ``ok = can_talk(src, dst) and (loss == 0.0 or rand() >= loss)``, with push() inlined.
+        nonlocal seq
+        delay = dmin + dspan * rand()
+        if part_gid and not can_talk(src, dst):
+            ok = False
+        else:
+            ok = not lossy or rand() >= loss
         if rec:
             msgs.append((t, t + delay, src, dst, msg[0], msg[1], ok))
         if ok:
-            push(t + delay, _E_MSG, dst, msg)
+            seq += 1
+            hpush(heap, (t + delay, e_msg, seq, dst, msg))
 
     def last_info(i):
         lg = logs[i]

@@ -597,12 +597,18 @@ def k8s_ha_cluster(etcd: str = "stacked", control_planes: int = 3, etcd_members:
       controller-manager 与 scheduler 每个节点都运行，但借助 Lease 选主，同一时刻只有一个工作
       （它们属于各自的组，至少 1 个存活即可）。
     * ``etcd="stacked"``（堆叠，kubeadm 默认）：etcd 成员与控制面在同一节点上，且
-      “每个控制面节点的 etcd 成员只与本节点的 kube-apiserver 通信”，本地的 controller-manager
-      与 scheduler 也只连本地 apiserver（https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/ha-topology/）。
+      “每个控制面节点的 etcd 成员只与本节点的 kube-apiserver 通信”
+      （https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/ha-topology/）。
       ``etcd="external"``：etcd 成员在独立节点上，apiserver 连接整个 etcd 集群。
-    * LB 依赖 kube-apiserver 组；工作节点（kubelet）依赖 LB（弱依赖：kubelet 连不上 apiserver 时
-      已运行的 Pod 照常运行，只是节点状态无法上报）。``load_balancers=1`` 时 LB 本身是单点；
-      ``>= 2`` 时 ``lb`` 是一个组（例如 keepalived 管理的 VIP），任一实例存活即可。
+    * 两种拓扑下，每个控制面节点上的 controller-manager 与 scheduler 都只连 **本节点** 的
+      kube-apiserver，不经过 LB：kubeadm 生成的 ``controller-manager.conf`` / ``scheduler.conf``
+      使用 LocalAPIEndpoint 而不是 ControlPlaneEndpoint（kubernetes/kubernetes PR #94398，
+      https://github.com/kubernetes/kubernetes/pull/94398 ，收录于 CHANGELOG-1.20.md 的 v1.20.0
+      发布说明）。所以一个 controller-manager/scheduler 实例随本节点的 apiserver 一起失效，而与 LB 无关。
+    * LB 是一个服务（kind ``service``，节点名 ``lb``），它的实例 ``lb-1`` … 依赖 kube-apiserver 组；
+      工作节点（kubelet）依赖 ``lb``（弱依赖：kubelet 连不上 apiserver 时已运行的 Pod 照常运行，
+      只是节点状态无法上报）。``load_balancers=1`` 时 LB 只有一个实例，是单点（它一坏，
+      :attr:`Impact.ok` 为 False）；``>= 2`` 时（例如 keepalived 管理的 VIP）任一实例存活即可。
 
     节点按顺序轮流分布在 ``datacenters`` 个数据中心（A、B、C……）的物理机上。
     """
@@ -633,17 +639,13 @@ def k8s_ha_cluster(etcd: str = "stacked", control_planes: int = 3, etcd_members:
     add(g, f"{p}kube-scheduler", "service", label="kube-scheduler（选主）")
     if isinstance(load_balancers, bool) or not isinstance(load_balancers, int) or not 1 <= load_balancers <= 3:
         raise ValueError(f"load_balancers: Invalid value: {load_balancers!r}: 必须是 1 到 3 的整数")
-    if load_balancers == 1:
-        lb_host = machine("lb", "LB")
-        add(g, f"{p}lb", "component", on=lb_host, label="负载均衡器 (LB)")
-        depends(g, f"{p}lb", f"{p}kube-apiserver")
-    else:
-        add(g, f"{p}lb", "service", label="负载均衡 VIP（keepalived）")
-        for j in range(1, load_balancers + 1):
-            lb_host = machine(f"lb{j}", f"LB{j}")
-            add(g, f"{p}lb-{j}", "component", on=lb_host, label=f"负载均衡器 LB{j}")
-            depends(g, f"{p}lb-{j}", f"{p}kube-apiserver")
-            member(g, f"{p}lb-{j}", f"{p}lb")
+    single = load_balancers == 1
+    add(g, f"{p}lb", "service", label="负载均衡器 (LB)" if single else "负载均衡 VIP（keepalived）")
+    for j in range(1, load_balancers + 1):
+        lb_host = machine("lb" if single else f"lb{j}", "LB" if single else f"LB{j}")
+        add(g, f"{p}lb-{j}", "component", on=lb_host, label="负载均衡器实例" if single else f"负载均衡器 LB{j}")
+        depends(g, f"{p}lb-{j}", f"{p}kube-apiserver")
+        member(g, f"{p}lb-{j}", f"{p}lb")
     for i in range(1, control_planes + 1):
         h = machine(f"cp{i}", f"cp{i}")
         n = add(g, f"{p}cp{i}", "node", on=h, label=f"控制面 cp{i}", schedulable=False, role="control-plane")
@@ -658,11 +660,9 @@ def k8s_ha_cluster(etcd: str = "stacked", control_planes: int = 3, etcd_members:
             m = add(g, f"{p}etcd-{i}", "etcd_member", on=n, label=f"etcd-{i}")
             member(g, m, f"{p}etcd")
             depends(g, api, m)
-            depends(g, cm, api)
-            depends(g, sch, api)
-        else:
-            depends(g, cm, f"{p}lb")
-            depends(g, sch, f"{p}lb")
+        # kubeadm：controller-manager.conf / scheduler.conf 指向本节点的 apiserver（PR #94398），两种拓扑相同
+        depends(g, cm, api)
+        depends(g, sch, api)
     if etcd == "external":
         for i in range(1, etcd_members + 1):
             h = machine(f"etcd{i}", f"etcd{i}")
@@ -739,12 +739,18 @@ def platform_architecture() -> nx.DiGraph:
     return g
 
 
-def failure_points(app_replicas: int = 3, policy: str = "none") -> nx.DiGraph:
+def failure_points(app_replicas: int = 3, policy: str = "none",
+                   topology_key: str = HOSTNAME) -> nx.DiGraph:
     """源章节 N.3.1 的五个潜在故障点：容器/Pod、工作节点、集群（控制面/etcd）、数据中心、存储。
 
-    两个数据中心，各两台物理机、每台两个工作节点 VM；一个应用按 ``policy``（见 :func:`schedule`，
-    拓扑键 ``kubernetes.io/hostname``）放置，依赖共享存储。
+    两个数据中心，各两台物理机、每台两个工作节点 VM；一个应用（服务 ``app``）按 ``policy`` 与
+    ``topology_key``（见 :func:`schedule`）放置，每个 Pod 依赖机房 A 的共享存储，应用弱依赖控制面。
+    ``topology_key`` 取 :data:`HOSTNAME`（节点）、:data:`ZONE`（数据中心）或 :data:`PHYSICAL_HOST`
+    （本书自定义的物理机标签；:data:`RACK` 在这里没有机柜层，不可用）。
     """
+    allowed = (HOSTNAME, ZONE, PHYSICAL_HOST)
+    if topology_key not in allowed:
+        raise ValueError(f"topologyKey: Unsupported value: {topology_key!r}: 这张图支持的取值为 {', '.join(allowed)}")
     g = new_graph("Kubernetes 中的潜在故障点")
     hosts = _dc_hosts(g, ["A", "B"], 2)
     add(g, "control-plane", "app", label="集群控制面（apiserver + etcd）", layer=7)
@@ -753,7 +759,8 @@ def failure_points(app_replicas: int = 3, policy: str = "none") -> nx.DiGraph:
             for j in (1, 2):
                 add(g, f"{h}-vm{j}", "node", on=h, label=f"{h} 节点{j}")
     add(g, "storage", "storage", on="A", label="NFS 存储（机房 A）")
-    g = add_deployment(g, "app", app_replicas, policy=policy, label="应用 (Deployment)")
+    g = add_deployment(g, "app", app_replicas, policy=policy, topology_key=topology_key,
+                       label="应用 (Deployment)")
     for pod in [n for n, d in g.nodes(data=True) if d.get("kind") == "pod"]:
         depends(g, pod, "storage")
     depends(g, "app", "control-plane", soft=True)
