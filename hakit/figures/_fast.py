@@ -57,3 +57,24 @@ def figure(data: list, layout: dict) -> go.Figure:
     """``go.Figure`` from plain trace dicts and a layout dict, with the plotly_white template, no
     per-property validation. ``layout`` must not carry its own ``template``."""
     return go.Figure({"data": data, "layout": dict(layout, template=_template())}, _validate=False)
+
+
+def stepped_groups(groups: list, step_layouts: list, labels: list) -> tuple:
+    """Traces and slider steps for a figure that shows one group of traces per slider step.
+
+    ``groups[k]`` is the list of trace dicts for step ``k`` (all groups the same length); each step
+    makes its group visible and applies ``step_layouts[k]`` (``method: "update"``, so the static book
+    needs no kernel). Returns ``(data, steps)``; the first group starts visible.
+    """
+    per = len(groups[0])
+    data: list[dict] = []
+    for k, group in enumerate(groups):
+        for trace in group:
+            trace["visible"] = k == 0
+            data.append(trace)
+    steps = []
+    for k, (lay, label) in enumerate(zip(step_layouts, labels)):
+        visible = [False] * (per * len(groups))
+        visible[k * per:(k + 1) * per] = [True] * per
+        steps.append(dict(method="update", label=label, args=[{"visible": visible}, lay]))
+    return data, steps

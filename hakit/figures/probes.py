@@ -95,22 +95,11 @@ def probe_scenarios_figure(names: Optional[Sequence[str]] = None) -> go.Figure:
     if not names:
         raise ValueError("names 不能为空：至少选择一个场景")
     tls = [(n, P.simulate(**P.scenario(n))) for n in names]
-    data: list[dict] = []
-    per = None
-    for k, (_n, tl) in enumerate(tls):
-        tr = _traces(tl)
-        per = len(tr)
-        for t in tr:
-            t["visible"] = (k == 0)
-            data.append(t)
-    steps = []
-    for k, (n, tl) in enumerate(tls):
-        vis = [False] * (per * len(tls))
-        vis[k * per:(k + 1) * per] = [True] * per
-        steps.append(dict(method="update", label=P.SCENARIOS[n].get("label", n),
-                          args=[{"visible": vis},
-                                {"title.text": _title(tl, P.SCENARIOS[n]["title"]),
-                                 "xaxis.range": [-0.01 * tl.horizon, tl.horizon]}]))
+    data, steps = _fast.stepped_groups(
+        [_traces(tl) for _n, tl in tls],
+        [{"title.text": _title(tl, P.SCENARIOS[n]["title"]), "xaxis.range": [-0.01 * tl.horizon, tl.horizon]}
+         for n, tl in tls],
+        [P.SCENARIOS[n].get("label", n) for n, _tl in tls])
     first = tls[0][1]
     layout = _fast.merge(_layout(first.horizon, _title(first, P.SCENARIOS[tls[0][0]]["title"])), dict(
         height=540, margin=dict(b=150),

@@ -117,23 +117,11 @@ def raft_scenarios_figure(names: Optional[Sequence[str]] = None, seeds: Sequence
         raise ValueError("names 和 seeds 都不能为空")
     runs = [(nm, s, R.simulate(**R.scenario(nm), seed=s, record_messages=False)) for nm in names for s in seeds]
     n_max = max(tr.config.n for _n, _s, tr in runs)
-    data: list[dict] = []
-    per = 0
-    for k, (_nm, _s, tr) in enumerate(runs):
-        ts = _traces(tr)
-        per = len(ts)
-        for t in ts:
-            t["visible"] = (k == 0)
-            data.append(t)
-    steps = []
-    for k, (nm, s, tr) in enumerate(runs):
-        vis = [False] * (per * len(runs))
-        vis[k * per:(k + 1) * per] = [True] * per
-        steps.append(dict(method="update", label=f"{R.SCENARIOS[nm].get('label', nm)}·{s}",
-                          args=[{"visible": vis},
-                                {"title.text": _title(tr, R.SCENARIOS[nm]["title"]),
-                                 "shapes": _shapes(tr), "annotations": _annotations(tr),
-                                 "xaxis.range": [0, tr.horizon_ms / 1000]}]))
+    data, steps = _fast.stepped_groups(
+        [_traces(tr) for _nm, _s, tr in runs],
+        [{"title.text": _title(tr, R.SCENARIOS[nm]["title"]), "shapes": _shapes(tr),
+          "annotations": _annotations(tr), "xaxis.range": [0, tr.horizon_ms / 1000]} for nm, _s, tr in runs],
+        [f"{R.SCENARIOS[nm].get('label', nm)}·{s}" for nm, s, _tr in runs])
     nm0, _s0, tr0 = runs[0]
     layout = _layout(tr0, _title(tr0, R.SCENARIOS[nm0]["title"]), n_max)
     _fast.merge(layout, dict(height=layout["height"] + 90, margin=dict(b=170),

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from hakit.figures.rollout import _COLORS as _ROLLOUT_COLORS
 from hakit.models import rollout as R
 
 __all__ = ["POD_COLORS", "ownership_states", "ownership_figure", "policy_failure_figure"]
 
-POD_COLORS = {
-    "old_ready": "#1565c0", "old_not_ready": "#90caf9",
-    "new_ready": "#2e7d32", "new_not_ready": "#ffb74d",
-}
+POD_COLORS = _ROLLOUT_COLORS  # one palette for pods of both revisions across the rollout figures
 _POD_NAMES = {
     "old_ready": "旧模板 Pod（修订版 1）就绪", "old_not_ready": "旧模板 Pod 未就绪",
     "new_ready": "新模板 Pod（修订版 2）就绪", "new_not_ready": "新模板 Pod 未就绪（启动中）",

@@ -36,6 +36,8 @@ Public API (names follow the Kubernetes API):
 """
 from __future__ import annotations
 
+from hakit.models import _scenarios
+
 import heapq
 import math
 import numbers
@@ -504,11 +506,9 @@ SCENARIOS: dict = {
 
 def scenario_names() -> list:
     """Names of the preset scenarios, in teaching order."""
-    return list(SCENARIOS)
+    return _scenarios.names(SCENARIOS)
 
 
 def scenario(name: str) -> dict:
     """Keyword arguments for :func:`simulate` of a named scenario (``simulate(**scenario(n))``)."""
-    if name not in SCENARIOS:
-        raise ValueError(f"未知场景 {name!r}；可选：{', '.join(SCENARIOS)}")
-    return dict(SCENARIOS[name]["kwargs"])
+    return _scenarios.kwargs(SCENARIOS, name)

@@ -30,6 +30,8 @@ Public API:
 """
 from __future__ import annotations
 
+from hakit.models import _scenarios
+
 import heapq
 import math
 import numbers
@@ -658,11 +660,9 @@ SCENARIOS: dict = {
 
 def scenario_names() -> list:
     """Names of the preset scenarios."""
-    return list(SCENARIOS)
+    return _scenarios.names(SCENARIOS)
 
 
 def scenario(name: str) -> dict:
     """Keyword arguments for :func:`simulate` of a named scenario (``simulate(**scenario(n))``)."""
-    if name not in SCENARIOS:
-        raise ValueError(f"未知场景 {name!r}；可选：{', '.join(SCENARIOS)}")
-    return dict(SCENARIOS[name]["kwargs"])
+    return _scenarios.kwargs(SCENARIOS, name)
