@@ -72,3 +72,13 @@ def browser():
         b = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+# Property tests explore new random examples on every local run; in CI the examples are derived
+# from the test itself so that a run is reproducible (a failure found locally is kept in
+# .hypothesis/ and replayed first).
+from hypothesis import settings as _hyp_settings  # noqa: E402
+
+_hyp_settings.register_profile("ci", derandomize=True, print_blob=True)
+if IN_CI:
+    _hyp_settings.load_profile("ci")
