@@ -73,7 +73,7 @@ def show(widget: W.Widget) -> None:
     if os.environ.get("HAKIT_BOOK_BUILD") == "1":
         display(HTML(
             '<div class="hakit-widget-note" style="border:1px dashed #90a4ae;padding:6px 10px;'
-            'color:#455a64">🛈 交互面板（ipywidgets）需要运行中的内核：在 JupyterLab 中打开本页'
+            'color:#455a64"><b>提示</b>：交互面板（ipywidgets）需要运行中的内核：在 JupyterLab 中打开本页'
             '（<code>make lab</code>）即可使用。上方图中的滑块在静态网页中同样可用。</div>'
         ))
     else:
