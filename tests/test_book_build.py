@@ -15,7 +15,7 @@ pytestmark = pytest.mark.build
 
 
 def pages(html: Path) -> list[Path]:
-    return sorted(p for p in (html / "book").rglob("*.html"))
+    return sorted((html / "book").rglob("*.html")) + sorted((html / "labs").rglob("*.html"))
 
 
 def test_pages_are_chinese_and_offline(built_book: Path) -> None:

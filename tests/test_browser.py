@@ -14,8 +14,8 @@ SHOTS = ROOT / "_build" / "screenshots"
 
 
 def all_pages(html: Path) -> list[str]:
-    rel = [p.relative_to(html).as_posix() for p in sorted((html / "book").rglob("*.html"))]
-    return rel + ["search.html", "genindex.html"]
+    pages = sorted((html / "book").rglob("*.html")) + sorted((html / "labs").rglob("*.html"))
+    return [p.relative_to(html).as_posix() for p in pages] + ["search.html", "genindex.html"]
 
 
 class PageProbe:
