@@ -30,7 +30,7 @@ test: $(STAMP)
 
 ## JupyterLab on the course (live widgets, labs).
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## Serve the built book on http://127.0.0.1:$(PORT)/ (builds it first if needed).
 serve: $(STAMP)
