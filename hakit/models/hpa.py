@@ -275,18 +275,20 @@ def _changed_within(period: int, events: list[tuple[float, int]], now: float) ->
     return sum(n for t, n in events if t > cutoff)
 
 
+def _policy_bases(current: int, up_events, down_events, rules: ScalingRules, now: float):
+    """Each policy with the replica count its period started from: the current count with the
+    changes made within the policy's periodSeconds undone (as both upstream limit functions do)."""
+    for p in rules.policies:
+        yield p, current - _changed_within(p.period_seconds, up_events, now) + \
+            _changed_within(p.period_seconds, down_events, now)
+
+
 def _scale_up_limit(current: int, up_events, down_events, rules: ScalingRules, now: float) -> int:
     """[HPA] calculateScaleUpLimitWithScalingRules."""
     if rules.select_policy == "Disabled":
         return current
-    results = []
-    for p in rules.policies:
-        start = current - _changed_within(p.period_seconds, up_events, now) + \
-            _changed_within(p.period_seconds, down_events, now)
-        if p.type == "Pods":
-            results.append(start + p.value)
-        else:
-            results.append(int(math.ceil(start * (1 + p.value / 100))))
+    results = [start + p.value if p.type == "Pods" else int(math.ceil(start * (1 + p.value / 100)))
+               for p, start in _policy_bases(current, up_events, down_events, rules, now)]
     return min(results) if rules.select_policy == "Min" else max(results)
 
 
@@ -294,14 +296,8 @@ def _scale_down_limit(current: int, up_events, down_events, rules: ScalingRules,
     """[HPA] calculateScaleDownLimitWithBehaviors."""
     if rules.select_policy == "Disabled":
         return current
-    results = []
-    for p in rules.policies:
-        start = current - _changed_within(p.period_seconds, up_events, now) + \
-            _changed_within(p.period_seconds, down_events, now)
-        if p.type == "Pods":
-            results.append(start - p.value)
-        else:
-            results.append(int(start * (1 - p.value / 100)))  # Go int32() truncates
+    results = [start - p.value if p.type == "Pods" else int(start * (1 - p.value / 100))  # Go int32() truncates
+               for p, start in _policy_bases(current, up_events, down_events, rules, now)]
     return max(results) if rules.select_policy == "Min" else min(results)
 
 
