@@ -267,9 +267,12 @@ def test_taint_eviction():
 
 def test_pdb():
     assert checks.check_pdb_prediction([201, 429])
+    assert checks.check_pdb_prediction([200, 429])  # the docs' "200 OK" is also a granted eviction
+    rejects(checks.check_pdb_prediction, [429, 429], match="429")
     rejects(checks.check_pdb_prediction, [201, 201], match="429")
     rejects(checks.check_pdb_prediction, None, match="还没有作答")
     assert checks.check_pdb_block([201, 429])
+    assert checks.check_pdb_block([200, 429])
     rejects(checks.check_pdb_block, [201, 201], match="没有观测到 429")
     rejects(checks.check_pdb_block, [429, 201], match="之前")
 
