@@ -13,7 +13,6 @@ from urllib.parse import urlparse
 import nbformat
 import pytest
 
-from conftest import CHROMIUM_ARGS, need_binary
 
 pytestmark = pytest.mark.browser
 
@@ -59,13 +58,12 @@ def jupyterlab(tmp_path: Path):
             proc.wait(5)
 
 
-def test_rollout_panel_is_live_and_validates_in_chinese(jupyterlab: str) -> None:
-    chromium = need_binary("chromium", "chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+def test_rollout_panel_is_live_and_validates_in_chinese(jupyterlab: str, browser) -> None:
+    # the session's one Playwright/Chromium (conftest.browser): a second sync_playwright() in the
+    # same process is refused by Playwright
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
         page_errors: list[str] = []
         page.on("pageerror", lambda e: page_errors.append(str(e)))
         external: list[str] = []
@@ -86,8 +84,11 @@ def test_rollout_panel_is_live_and_validates_in_chinese(jupyterlab: str) -> None
             boxes.nth(i).press("Enter")
         page.wait_for_selector(".hakit-error", timeout=30000)
         message = page.locator(".hakit-error").first.inner_text()
-        page.screenshot(path=str(Path(__file__).resolve().parent.parent / "_build" / "screenshots" / "jupyterlab-panel-error.png"))
-        browser.close()
+        shots = Path(__file__).resolve().parent.parent / "_build" / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / "jupyterlab-panel-error.png"))
+    finally:
+        context.close()
     assert "maxUnavailable" in message and "不能与 maxSurge 同时为 0" in message, message
     assert not page_errors, page_errors
     assert not external, f"JupyterLab 页面请求了 127.0.0.1 以外的地址：{external}"
