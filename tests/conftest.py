@@ -82,3 +82,14 @@ from hypothesis import settings as _hyp_settings  # noqa: E402
 _hyp_settings.register_profile("ci", derandomize=True, print_blob=True)
 if IN_CI:
     _hyp_settings.load_profile("ci")
+
+
+def valid_plotly(fig) -> None:
+    """A figure for the book: a Figure that passes plotly's full validation, uses plotly_white and
+    stays under 300 KB of JSON."""
+    import plotly.graph_objects as go
+
+    assert isinstance(fig, go.Figure)
+    go.Figure(fig.to_plotly_json())          # full plotly validation must pass
+    assert fig.layout.template.layout.paper_bgcolor == "white"   # plotly_white
+    assert len(fig.to_json()) < 300_000

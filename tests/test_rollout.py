@@ -310,12 +310,7 @@ def test_property_bad_image_stalls(sc, deadline):
 
 
 # --------------------------------------------------------------------------- figures and widget
-def _valid_plotly(fig):
-    import plotly.graph_objects as go
-    assert isinstance(fig, go.Figure)
-    go.Figure(fig.to_plotly_json())          # full plotly validation must pass
-    assert fig.layout.template.layout.paper_bgcolor == "white"   # plotly_white
-    assert len(fig.to_json()) < 300_000
+from conftest import valid_plotly as _valid_plotly  # noqa: E402
 
 
 def test_rollout_figure():
