@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.builders.html._assets import _JavaScript  # what add_js_file stores
 
 HERE = Path(__file__).parent
 PLOTLY_JS = "_static/hakit/plotly.min.js"
@@ -51,8 +52,6 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
         unique.append(js)
     body = context.get("body", "")
     if "plotly-graph-div" in body:
-        from sphinx.builders.html._assets import _JavaScript
-
         unique.insert(0, _JavaScript(PLOTLY_JS, priority=100))
     context["script_files"] = unique
 

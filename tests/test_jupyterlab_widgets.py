@@ -13,14 +13,10 @@ from urllib.parse import urlparse
 import nbformat
 import pytest
 
+from hakit.lab.process import free_port
+
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    from hakit.lab.process import free_port
-
-    return free_port()
 
 
 @pytest.fixture()
@@ -30,12 +26,12 @@ def jupyterlab(tmp_path: Path):
     nb.cells = [nbformat.v4.new_code_cell(
         "from hakit.widgets.rollout import rollout_panel\nfrom hakit.widgets._common import show\nshow(rollout_panel())")]
     nbformat.write(nb, tmp_path / "panel.ipynb")
-    port = _free_port()
+    port = free_port()
     jupyter = Path(sys.executable).with_name("jupyter")
     proc = subprocess.Popen(
         [str(jupyter), "lab", "--ip=127.0.0.1", f"--port={port}", "--no-browser", "--allow-root",
          "--IdentityProvider.token=hakit-test", f"--ServerApp.root_dir={tmp_path}",
-         "--LabApp.news_url=", "--ServerApp.disable_check_xsrf=False"],
+         "--LabApp.news_url="],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -27,9 +27,12 @@ def outage_breakdown(period_s: float, failure_threshold: int, repair_s: float, f
         raise ValueError(f"failureThreshold: Invalid value: {failure_threshold!r}: 必须是大于或等于 1 的整数")
     if period_s <= 0:
         raise ValueError(f"periodSeconds: Invalid value: {period_s!r}: 必须大于 0")
+    for field, value in (("repair_s", repair_s), ("failover_s", failover_s)):
+        if value < 0:
+            raise ValueError(f"{field}: Invalid value: {value!r}: 不能为负数")
     detect = period_s * failure_threshold
-    designs = {"单实例（无冗余）": repair_s, "主备 + 故障转移": failover_s, "多活 + 负载均衡": 0.0}
-    return {name: (detect, A.user_visible_outage(detect, rec) - detect) for name, rec in designs.items()}
+    return {"单实例（无冗余）": (detect, repair_s), "主备 + 故障转移": (detect, failover_s),
+            "多活 + 负载均衡": (detect, 0.0)}
 
 
 def outage_figure(periods: Sequence[float] = PERIODS_S, failure_threshold: int = 3, repair_s: float = 300.0,
@@ -45,9 +48,8 @@ def outage_figure(periods: Sequence[float] = PERIODS_S, failure_threshold: int =
     rows = [outage_breakdown(p, failure_threshold, repair_s, failover_s) for p in periods]
     names = list(rows[0])
     fig = go.Figure()
-    for part, color in (("发现故障（检查周期 × 失败阈值）", "#ef6c00"), ("恢复 / 故障转移", "#1565c0")):
-        idx = 0 if part.startswith("发现") else 1
-        r = rows[active]
+    r = rows[active]
+    for idx, (part, color) in enumerate((("发现故障（检查周期 × 失败阈值）", "#ef6c00"), ("恢复 / 故障转移", "#1565c0"))):
         fig.add_trace(go.Bar(y=names, x=[r[n][idx] for n in names], name=part, orientation="h",
                              marker_color=color, hovertemplate="%{y}: %{x:.0f} s<extra>" + part + "</extra>"))
 
