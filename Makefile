@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.hakit-installed
 PORT   ?= 8000
 
-.PHONY: setup book test lab serve bench student cluster cluster-delete clean
+.PHONY: setup sysdeps book test lab serve bench student cluster cluster-delete clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更新版本 (found " + sys.version.split()[0] + ")")'
@@ -19,13 +19,18 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)
 
+sysdeps:
+	@bash tools/sysdeps.sh
+
 ## Build the HTML book into _build/html (warnings are errors) and print the page to open.
 book: $(STAMP)
 	$(BIN)/python tools/build_book.py
 
 ## The whole test suite: unit + property tests, the book build, the browser test, nbval over every
 ## book notebook and the real-service labs (Kubernetes labs only when a local cluster is reachable).
-test: $(STAMP)
+## The system packages it needs (Chromium, CJK fonts, etcd, Redis, HAProxy) are installed with apt on
+## Debian/Ubuntu (sudo when not root) by tools/sysdeps.sh; elsewhere it names them and stops.
+test: sysdeps $(STAMP)
 	$(BIN)/python -m pytest -q tests book labs --nbval-lax --nbval-current-env --nbval-cell-timeout=600 --timeout=1800
 
 ## JupyterLab on the course (live widgets, labs).
