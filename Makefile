@@ -22,8 +22,10 @@ setup: $(STAMP)
 sysdeps:
 	@bash tools/sysdeps.sh
 
-## Build the HTML book into _build/html (warnings are errors) and print the page to open.
+## Build the HTML book into _build/html (warnings are errors) and print the page to open; first
+## install the pinned browser runtime of the live panels (npm ci: Pyodide; pip download: wheels).
 book: $(STAMP)
+	$(BIN)/python tools/browser_assets.py
 	$(BIN)/python tools/build_book.py
 
 ## The whole test suite: unit + property tests, the book build, the browser test, nbval over every

@@ -24,8 +24,8 @@ def test_render_quorum_largest(benchmark):
 @pytest.mark.goal(50)
 def test_render_quorum_largest_cold(benchmark):
     """As above with the figure's Monte-Carlo cache cleared before every round (first-call cost)."""
-    from hakit.figures.quorum import _latency_mc
+    from hakit.figures.quorum import _latency
 
-    fig = benchmark.pedantic(render_quorum, args=(9, 99.9, 5), setup=_latency_mc.cache_clear, rounds=20,
+    fig = benchmark.pedantic(render_quorum, args=(9, 99.9, 5), setup=_latency.cache_clear, rounds=20,
                              iterations=1, warmup_rounds=1)
     assert fig.data

@@ -31,9 +31,12 @@ KUBERNETES_MINOR = "1.36"
 
 # kubeadm v1.36 DefaultEtcdVersion (cmd/kubeadm/app/constants/constants.go at v1.36.1).
 ETCD_VERSION = "3.6"
-# Current upstream releases the prose describes.
-REDIS_VERSION = "8.2"
-HAPROXY_VERSION = "3.2"
+# Current upstream releases the prose describes (checked 2026-12-01): Redis Open Source 8.12
+# (redis.io release notes, "What's new in Redis 8.12" lists 8.12.0); HAProxy 3.4, whose branch
+# has stable releases up to 3.4.6 while 3.5 is still a development branch
+# (https://www.haproxy.org/download/3.4/src/releases.json, .../3.5/src/releases.json).
+REDIS_VERSION = "8.12"
+HAPROXY_VERSION = "3.4"
 
 # Debian 12 "bookworm" packages used by the local labs (etcd-server, redis-server, haproxy).
 DEBIAN_RELEASE = "Debian 12 (bookworm)"
@@ -60,9 +63,10 @@ TARGETS: tuple[Target, ...] = (
     Target("etcd（随 Kubernetes）", ETCD_VERSION,
            "kubeadm " + KUBERNETES_VERSION + " 的 DefaultEtcdVersion",
            "N.2.3 与 etcd 相关的勘误"),
-    Target("Redis", REDIS_VERSION, "https://redis.io/docs/latest/operate/oss_and_stack/",
+    Target("Redis", REDIS_VERSION,
+           "https://redis.io/docs/latest/operate/oss_and_stack/stack-with-enterprise/release-notes/redisce/",
            "N.4.2 正文"),
-    Target("HAProxy", HAPROXY_VERSION, "https://www.haproxy.org/", "N.4.2 正文"),
+    Target("HAProxy", HAPROXY_VERSION, "https://www.haproxy.org/download/3.4/src/", "N.4.2 正文"),
     Target("etcd（本地实验）", DEBIAN_ETCD, "Debian 12 软件包 etcd-server", "etcd 实验"),
     Target("Redis（本地实验）", DEBIAN_REDIS, "Debian 12 软件包 redis-server",
            "Redis Sentinel 实验"),

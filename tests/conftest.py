@@ -19,7 +19,8 @@ IN_CI = os.environ.get("CI") == "true"
 
 
 def need_binary(name: str, package: str) -> str:
-    """Path of ``name``; skip (naming the package) when missing, but fail in CI."""
+    """Path of ``name``; skip (naming the package) when missing, but fail in CI (the root
+    conftest.py also turns any other skip into a failure under ``CI=true``)."""
     path = shutil.which(name)
     if path is None:
         msg = f"{name} 未安装：sudo apt-get install {package}"
@@ -80,7 +81,11 @@ def browser():
 from hypothesis import settings as _hyp_settings  # noqa: E402
 
 _hyp_settings.register_profile("ci", derandomize=True, print_blob=True)
-if IN_CI:
+# tools/mutation.py: the same examples for every mutant, nothing stored between runs
+_hyp_settings.register_profile("mutation", derandomize=True, database=None, deadline=None)
+if os.environ.get("HYPOTHESIS_PROFILE") in ("ci", "mutation"):
+    _hyp_settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
+elif IN_CI:
     _hyp_settings.load_profile("ci")
 
 

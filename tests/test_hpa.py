@@ -33,15 +33,51 @@ def test_replica_calculator_upstream(replicas, value, target, expected):
     assert H.desired_replicas(replicas, value, target) == expected
 
 
-def test_tolerance_boundaries():
-    assert H.desired_replicas(10, 109, 100).within_tolerance          # |1.09 - 1| <= 0.1
-    # float64 like Go: |1 - 1.1| = 0.10000000000000009 > 0.1, so exactly +10 % already scales
-    assert H.desired_replicas(10, 110, 100) == 11
+def test_tolerance_is_an_interval_since_v1_33():
+    # replica_calculator.go Tolerances.isWithin: (1 - down) <= ratio <= (1 + up); in float64
+    # 1.0 + 0.1 == 110/100, so exactly +10 % is *within* (it scaled up to v1.32, |1 - 1.1| > 0.1)
+    assert H.desired_replicas(10, 110, 100) == 10 and H.desired_replicas(10, 110, 100).within_tolerance
+    assert H.desired_replicas(4, 110, 100) == 4
+    assert H.desired_replicas(10, 109, 100).within_tolerance
     assert H.desired_replicas(10, 111, 100) == 12                     # ceil(11.1)
-    assert H.desired_replicas(10, 90, 100) == 10
+    assert H.desired_replicas(10, 90, 100) == 10                      # exactly -10 %: within
     assert H.desired_replicas(10, 89, 100) == 9                       # ceil(8.9)
     assert H.desired_replicas(10, 105, 100, tolerance=0.0) == 11
     assert H.desired_replicas(10, 140, 100, tolerance=0.5) == 10
+    assert H.desired_replicas(10, 150, 100, tolerance=0.5) == 10      # the upper end is inclusive
+    assert H.desired_replicas(10, 151, 100, tolerance=0.5) == 16
+
+
+def test_rounding_is_ceil_not_floor_or_round():
+    # 4 pods at 70 % for a 60 % target: 4 × 70/60 = 4.67 -> 5 (floor would give 4)
+    assert H.desired_replicas(4, 70, 60) == 5
+    # 7 pods at 45 % for 60 %: 5.25 -> 6 (round would give 5); scale-down also rounds up
+    assert H.desired_replicas(7, 45, 60) == 6
+    assert H.desired_replicas(9, 20, 50) == 4                         # 3.6 -> 4
+
+
+@pytest.mark.parametrize("behavior, value, expected", [
+    (None, 108, 10),                                        # the flag: [0.9, 1.1]
+    ({"scaleUp": {"tolerance": 0.05}}, 108, 11),            # 1.08 > 1.05: ceil(10.8)
+    ({"scaleUp": {"tolerance": 0.05}}, 105, 10),            # 1.05 is the inclusive upper end
+    ({"scaleUp": {"tolerance": 0.05}}, 89, 9),              # scale-down side keeps the flag's 0.1
+    ({"scaleDown": {"tolerance": 0.2}}, 85, 10),            # 0.85 >= 0.8
+    ({"scaleDown": {"tolerance": 0.2}}, 79, 8),             # ceil(7.9)
+    ({"scaleDown": {"tolerance": 0.2}}, 111, 12),           # scale-up side keeps 0.1
+])
+def test_per_hpa_tolerance(behavior, value, expected):
+    # KEP-4951, HPAConfigurableTolerance beta and on by default since v1.35 (so in 1.36)
+    tol = H.tolerances_for(behavior)
+    assert H.desired_replicas(10, value, 100, tolerance=tuple(tol)) == expected
+    assert H.reconcile(10, value, 100, max_replicas=100, behavior=behavior).formula == expected
+
+
+def test_tolerances_for():
+    assert H.tolerances_for(None) == H.Tolerances(0.1, 0.1)
+    assert H.tolerances_for({}, tolerance=0.2) == (0.2, 0.2)
+    assert H.tolerances_for({"scaleUp": {"tolerance": 0.01}, "scaleDown": {"tolerance": 0.3}}) == (0.3, 0.01)
+    with pytest.raises(ValueError, match="tolerance"):
+        H.tolerances_for({"scaleUp": {"tolerance": -0.1}})
 
 
 def test_clamp_is_reported():
@@ -155,6 +191,9 @@ def test_stabilize_recommendation():
     ({"scaleDown": {"selectPolicy": "Maximum"}}, "selectPolicy"),
     ({"scaleDown": {"policies": []}}, "policies"),
     ({"scaleSideways": {}}, "scaleSideways"),
+    ({"scaleDown": {"stabilizationWindow": 0}}, "stabilizationWindow"),     # a typo is not ignored
+    ({"scaleUp": {"policies": [{"type": "Pods", "value": 1, "periodSeconds": 15, "period": 1}]}}, "period"),
+    ({"scaleUp": {"policies": {"type": "Pods"}}}, "policies"),
 ])
 def test_behavior_validation(spec, fragment):
     with pytest.raises(ValueError) as exc:
@@ -164,20 +203,79 @@ def test_behavior_validation(spec, fragment):
 
 # --------------------------------------------------------------------------- simulation
 def test_scale_up_rate_default_policies():
-    run = H.simulate([10_000] * 8, target_value=50, initial_replicas=1, max_replicas=100)
-    # max(current + 4, 2 * current) per 15 s, then maxReplicas
+    run = H.simulate([10_000] * 8, target_value=50, initial_replicas=1, max_replicas=100, behavior={})
+    # behavior set (even empty): the defaulted policies, max(current + 4, 2 * current) per 15 s
     assert run.column("desired")[:7] == [5, 10, 20, 40, 80, 100, 100]
     assert run.steps[0].reason == "ScaleUpLimit" and run.steps[5].reason == "TooManyReplicas"
+    assert run.column("recommendation")[0] == 200     # the formula's value is kept apart
+
+
+def test_scale_up_rate_without_behavior_is_legacy():
+    # horizontal.go: Behavior == nil -> normalizeDesiredReplicas -> convertDesiredReplicasWithRules,
+    # calculateScaleUpLimit = max(2 × current, 4)
+    run = H.simulate([10_000] * 8, target_value=50, initial_replicas=1, max_replicas=100)
+    assert run.behavior is None
+    assert run.column("desired")[:7] == [4, 8, 16, 32, 64, 100, 100]
+    assert run.steps[0].reason == "ScaleUpLimit" and run.steps[5].reason == "TooManyReplicas"
+    assert [H.calculate_scale_up_limit(n) for n in (0, 1, 2, 3, 4, 7)] == [4, 4, 4, 6, 8, 14]
+
+
+@pytest.mark.parametrize("current, legacy, with_behavior", [(1, 4, 5), (2, 4, 6), (3, 6, 7), (4, 8, 8), (10, 20, 20)])
+def test_one_sync_includes_the_rate_limit(current, legacy, with_behavior):
+    # facts-n3 #6/#7: the two paths agree only from 4 replicas on
+    assert H.reconcile(current, 1000, 10, max_replicas=30).desired_replicas == legacy
+    assert H.reconcile(current, 1000, 10, max_replicas=30, behavior={}).desired_replicas == with_behavior
+    assert H.convert_desired_replicas_with_rules(current, 30, 1, 30)[0] == legacy
+
+
+def test_reconcile_keeps_formula_and_written_value_apart():
+    r = H.reconcile(3, 200, 50, max_replicas=10)
+    assert (r.formula, r.stabilized, r.desired_replicas, r.reason) == (12, 12, 6, "ScaleUpLimit")
+    assert "12" in r.explain() and "6" in r.explain()
+    r = H.reconcile(3, 200, 50, max_replicas=10, behavior={})
+    assert (r.formula, r.desired_replicas, r.reason) == (12, 7, "ScaleUpLimit")
+    r = H.reconcile(8, 200, 50, max_replicas=10)
+    assert (r.formula, r.desired_replicas, r.reason) == (32, 10, "TooManyReplicas")
+    r = H.reconcile(4, 64, 60)
+    assert r.within_tolerance and r.desired_replicas == 4 and r.reason == "DesiredWithinRange"
+    assert H.reconcile(2, 1, 50, min_replicas=2).reason == "TooFewReplicas"
+    assert H.reconcile(12, 1, 50, max_replicas=10).desired_replicas == 10
+    with pytest.raises(ValueError, match="ScalingDisabled"):
+        H.reconcile(0, 1, 1)
+
+
+@pytest.mark.parametrize("current, desired, lo, hi, expected", [
+    (2, 20, 1, 30, (4, "ScaleUpLimit")),
+    (2, 20, 1, 3, (3, "TooManyReplicas")),
+    (10, 2, 5, 30, (5, "TooFewReplicas")),
+    (10, 3, 1, 30, (3, "DesiredWithinRange")),
+    (10, 20, 1, 30, (20, "DesiredWithinRange")),
+    (10, 21, 1, 30, (20, "ScaleUpLimit")),
+])
+def test_convert_desired_replicas_with_rules(current, desired, lo, hi, expected):
+    assert H.convert_desired_replicas_with_rules(current, desired, lo, hi) == expected
 
 
 def test_scale_down_waits_for_stabilization_window():
     load = [500] * 10 + [50] * 40
-    default = H.simulate(load, target_value=50, max_replicas=10)
+    default = H.simulate(load, target_value=50, max_replicas=10, behavior={})
     no_window = H.simulate(load, target_value=50, max_replicas=10, behavior=H.behavior(scale_down_window=0))
+    legacy = H.simulate(load, target_value=50, max_replicas=10)
     first_down = lambda run: next(s.time for s in run.steps if s.desired < s.replicas)
     assert first_down(no_window) == 150      # the first low sample
-    assert first_down(default) == 435        # last high sample at 135 s + 300 s
-    assert default.steps[-1].desired == 1
+    assert first_down(default) == 435        # last high sample at 135 s, strictly after 435 - 300
+    # stabilizeRecommendation (no behavior) drops only samples *before* now - 5 min: 135 s still counts
+    assert first_down(legacy) == 450
+    assert default.steps[-1].desired == 1 and legacy.steps[-1].desired == 1
+    assert legacy.scale_down_window == 300 and no_window.scale_down_window == 0
+
+
+def test_run_behavior_can_be_fed_back():
+    load = H.bursty_load()
+    run = H.simulate(load, behavior=H.behavior(scale_down_window=60, scale_up_tolerance=0.05))
+    again = H.simulate(load, behavior=run.behavior)
+    assert again.column("desired") == run.column("desired")
+    assert run.behavior["scaleUp"]["tolerance"] == 0.05 and run.tolerances == (0.1, 0.05)
 
 
 def test_thrashing_without_window_and_not_with_default():
@@ -185,7 +283,7 @@ def test_thrashing_without_window_and_not_with_default():
     thrash = H.simulate(load, behavior=H.behavior(scale_down_window=0))
     calm = H.simulate(load)
     assert thrash.direction_changes >= 10
-    assert calm.direction_changes == 0
+    assert calm.direction_changes == 0 and H.simulate(load, behavior={}).direction_changes == 0
 
 
 def test_callable_load_and_manifest_behavior():
@@ -209,6 +307,8 @@ def test_simulate_rejects():
         H.simulate([1, -2])
     with pytest.raises(ValueError, match="spec.maxReplicas"):
         H.simulate([1], min_replicas=5, max_replicas=3)
+    with pytest.raises(ValueError, match="stabilizationWindow"):
+        H.simulate([1], behavior={"scaleDown": {"stabilizationWindow": 0}})
 
 
 @given(st.lists(st.floats(0, 2000, allow_nan=False), min_size=1, max_size=80),

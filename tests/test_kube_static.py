@@ -26,13 +26,17 @@ import nbformat
 import pytest
 import yaml
 
+from hakit import versions
 from hakit.lab import kube
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFESTS = ROOT / "labs" / "manifests"
 CLUSTER = ROOT / "labs" / "cluster"
 NOTEBOOKS = sorted((ROOT / "labs").glob("k8s_*.ipynb"))
-K8S_VERSION = "1.35.0"   # a current release whose schema kubernetes-validate 1.37.0 ships offline
+#: The schema of the Kubernetes minor the course targets (hakit.versions), shipped offline by
+#: kubernetes-validate.
+TARGET_SCHEMA = versions.KUBERNETES_MINOR + ".0"
+K8S_VERSION = TARGET_SCHEMA
 
 
 def _docs(path: Path) -> list:
@@ -45,8 +49,7 @@ MANIFEST_DOCS = [(f.name, i, d) for f in sorted(MANIFESTS.glob("*.yaml")) for i,
 
 # ------------------------------------------------------------------------------ manifests
 def test_schema_version_is_shipped_offline():
-    versions = kubernetes_validate.utils.all_versions()
-    assert "1.35.0" in versions and "1.34.0" in versions, versions
+    assert TARGET_SCHEMA in kubernetes_validate.utils.all_versions()
 
 
 def test_expected_manifests_exist():
@@ -60,7 +63,7 @@ def test_expected_manifests_exist():
 @pytest.mark.parametrize("name,index,doc", MANIFEST_DOCS,
                          ids=[f"{n}#{i}:{d['kind']}" for n, i, d in MANIFEST_DOCS])
 def test_manifest_validates_strictly(name, index, doc):
-    assert kubernetes_validate.validate(doc, K8S_VERSION, strict=True) == "1.35"
+    assert kubernetes_validate.validate(doc, K8S_VERSION, strict=True) == versions.KUBERNETES_MINOR
 
 
 def test_validator_rejects_broken_manifests():
@@ -578,3 +581,181 @@ def test_driver_against_a_fake_api(fake_cluster, capsys):
     # a bounded wait that times out says so in Chinese
     with pytest.raises(TimeoutError, match="等待超时"):
         c.wait_for(lambda: False, timeout=0.5, interval=0.1, what="永远不会发生", progress=False)
+
+
+# ------------------------------------------------------------------------------ N.4.2 redis-ha example
+from hakit.lab import redis_ha  # noqa: E402
+
+REDIS_HA_DOCS = redis_ha.kubernetes_documents()
+BOOK_MANIFESTS = sorted((ROOT / "book").glob("**/manifests/**/*.yaml"))
+
+
+@pytest.mark.parametrize("doc", REDIS_HA_DOCS, ids=[f"{d['kind']}:{d['metadata']['name']}" for d in REDIS_HA_DOCS])
+def test_redis_ha_validates_against_the_target_kubernetes(doc):
+    assert kubernetes_validate.validate(doc, TARGET_SCHEMA, strict=True) == versions.KUBERNETES_MINOR
+
+
+def test_book_manifests_validate_against_the_target_kubernetes():
+    """Any YAML the chapters keep under book/**/manifests/ (none is also fine)."""
+    for path in BOOK_MANIFESTS:
+        docs = _docs(path)
+        assert docs, f"{path} 里没有对象"
+        for d in docs:
+            assert kubernetes_validate.validate(d, TARGET_SCHEMA, strict=True) == versions.KUBERNETES_MINOR, path
+
+
+def _ha(kind: str, name: str) -> dict:
+    return next(d for d in REDIS_HA_DOCS if d["kind"] == kind and d["metadata"]["name"] == name)
+
+
+def _init_env(workload: dict) -> dict:
+    (init,) = workload["spec"]["template"]["spec"]["initContainers"]
+    return {e["name"]: e.get("value") for e in init["env"]}
+
+
+def _pod_env(workload: dict, pod: str, namespace: str = "harbor") -> dict:
+    """The init container's variables as the kubelet expands them ($(VAR) references)."""
+    env = {}
+    for k, v in _init_env(workload).items():
+        if v is None:
+            v = {"POD_NAME": pod, "POD_NAMESPACE": namespace}[k]
+        env[k] = re.sub(r"\$\((\w+)\)", lambda m: env[m.group(1)], v)
+    return env
+
+
+def test_redis_ha_configmap_carries_the_files_the_lab_uses():
+    cm = _ha("ConfigMap", "redis-ha-config")
+    assert set(cm["data"]) == set(redis_ha.CONFIG_FILES + redis_ha.INIT_SCRIPTS)
+    for name, text in cm["data"].items():
+        assert text == redis_ha.path(name).read_text(encoding="utf-8")
+    for kind, name in (("StatefulSet", "redis"), ("StatefulSet", "redis-sentinel"), ("Deployment", "redis-haproxy")):
+        spec = _ha(kind, name)["spec"]["template"]["spec"]
+        (init,) = spec["initContainers"]
+        vols = {v["name"]: v for v in spec["volumes"]}
+        assert vols["templates"]["configMap"]["name"] == cm["metadata"]["name"]
+        script = init["command"][-1].rsplit("/", 1)[1]
+        assert script in redis_ha.INIT_SCRIPTS
+        used = set(re.findall(r"\$\{?([A-Z_]+)", redis_ha.path(script).read_text(encoding="utf-8")))
+        optional = {"ASK_ATTEMPTS", "ASK_INTERVAL"}
+        assert used - optional <= set(_init_env(_ha(kind, name))), (script, used - set(_init_env(_ha(kind, name))))
+
+
+def test_redis_ha_topology_is_consistent():
+    redis, sentinel = _ha("StatefulSet", "redis"), _ha("StatefulSet", "redis-sentinel")
+    haproxy = _ha("Deployment", "redis-haproxy")
+    for sts in (redis, sentinel):
+        svc = _ha("Service", sts["spec"]["serviceName"])
+        assert svc["spec"]["clusterIP"] == "None" and svc["spec"]["publishNotReadyAddresses"] is True
+        assert svc["spec"]["selector"] == sts["spec"]["selector"]["matchLabels"]
+        assert sts["spec"]["replicas"] == 3
+        assert sts["spec"]["volumeClaimTemplates"], "state must be on a persistent volume"
+    env = _pod_env(redis, "redis-1")
+    assert env["ANNOUNCE_HOST"] == "redis-1.redis.harbor.svc.cluster.local"
+    assert env["SENTINELS"].split() == [f"redis-sentinel-{i}.redis-sentinel.harbor.svc.cluster.local:26379"
+                                        for i in range(sentinel["spec"]["replicas"])]
+    assert env["FALLBACK_MASTER"] == "redis-0.redis.harbor.svc.cluster.local:6379"
+    senv = _pod_env(sentinel, "redis-sentinel-2")
+    assert senv["ANNOUNCE_HOST"] == "redis-sentinel-2.redis-sentinel.harbor.svc.cluster.local"
+    assert senv["SENTINEL_DIR"] in [m["mountPath"] for m in sentinel["spec"]["template"]["spec"]["initContainers"][0]["volumeMounts"]
+                                    if m["name"] == "sentinel-data"]
+    assert int(senv["QUORUM"]) == 2 == sentinel["spec"]["replicas"] // 2 + 1
+    servers = _pod_env(haproxy, "x")["SERVERS"].split()
+    assert servers == [f"redis-{i}=redis-{i}.redis.harbor.svc.cluster.local:6379" for i in range(redis["spec"]["replicas"])]
+    for pdb in ("redis", "redis-sentinel", "redis-haproxy"):
+        sel = _ha("PodDisruptionBudget", pdb)["spec"]["selector"]["matchLabels"]
+        assert sel in (redis["spec"]["selector"]["matchLabels"], sentinel["spec"]["selector"]["matchLabels"],
+                       haproxy["spec"]["selector"]["matchLabels"])
+    # the image must understand resolve-hostnames / announce-hostnames (Redis >= 6.2)
+    for w in (redis, sentinel):
+        for c in w["spec"]["template"]["spec"]["containers"] + w["spec"]["template"]["spec"]["initContainers"]:
+            major, minor = (int(x) for x in c["image"].split(":")[1].split(".")[:2])
+            assert (major, minor) >= (6, 2)
+
+
+def _render_in_pod(workload: dict, pod: str, tmp_path: Path) -> dict:
+    """Run the workload's init script as its init container would, with paths under tmp_path."""
+    env = _pod_env(workload, pod)
+    for k in ("TEMPLATE",):
+        env[k] = str(redis_ha.path(Path(env[k]).name))
+    for k in ("CONF", "DATA_DIR", "SENTINEL_DIR", "RUN_DIR"):
+        if k in env:
+            env[k] = str(tmp_path / env[k].lstrip("/"))
+            (Path(env[k]).parent if k == "CONF" else Path(env[k])).mkdir(parents=True, exist_ok=True)
+    env["SENTINELS"] = "127.0.0.1:1"        # nobody answers: the first-bootstrap path
+    env["ASK_ATTEMPTS"], env["ASK_INTERVAL"] = "2", "0.1"
+    script = workload["spec"]["template"]["spec"]["initContainers"][0]["command"][-1].rsplit("/", 1)[1]
+    redis_ha.run_init(script, env, timeout=30)
+    return env
+
+
+@pytest.mark.skipif(shutil.which("sh") is None or shutil.which("redis-cli") is None, reason="需要 sh 与 redis-cli")
+def test_redis_init_bootstraps_once_then_never_guesses(tmp_path):
+    redis = _ha("StatefulSet", "redis")
+    env = _render_in_pod(redis, "redis-1", tmp_path)
+    conf = Path(env["CONF"]).read_text(encoding="utf-8")
+    assert "replica-announce-ip redis-1.redis.harbor.svc.cluster.local" in conf
+    assert conf.rstrip().splitlines()[-1] == "replicaof redis-0.redis.harbor.svc.cluster.local 6379"
+    assert "@" not in "".join(ln for ln in conf.splitlines() if not ln.startswith("#"))
+    # the second start of the same Pod (marker on its volume) refuses to fall back to redis-0
+    with pytest.raises(RuntimeError, match="not guessing"):
+        _render_in_pod(redis, "redis-1", tmp_path)
+    env0 = _render_in_pod(redis, "redis-0", tmp_path / "p0")
+    assert not [ln for ln in Path(env0["CONF"]).read_text(encoding="utf-8").splitlines() if ln.startswith("replicaof")]
+
+
+@pytest.mark.skipif(shutil.which("sh") is None or shutil.which("redis-cli") is None, reason="需要 sh 与 redis-cli")
+def test_sentinel_init_keeps_the_state_sentinel_rewrote(tmp_path):
+    sentinel = _ha("StatefulSet", "redis-sentinel")
+    env = _render_in_pod(sentinel, "redis-sentinel-0", tmp_path)
+    conf = Path(env["SENTINEL_DIR"]) / "sentinel.conf"
+    lines = [ln for ln in conf.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    assert lines.index("sentinel resolve-hostnames yes") < next(i for i, ln in enumerate(lines) if ln.startswith("sentinel monitor"))
+    assert "sentinel announce-ip redis-sentinel-0.redis-sentinel.harbor.svc.cluster.local" in lines
+    assert "sentinel monitor mymaster redis-0.redis.harbor.svc.cluster.local 6379 2" in lines
+    conf.write_text(conf.read_text(encoding="utf-8") + "sentinel myid 0123\n", encoding="utf-8")
+    _render_in_pod(sentinel, "redis-sentinel-0", tmp_path)
+    assert conf.read_text(encoding="utf-8").endswith("sentinel myid 0123\n")
+
+
+@pytest.mark.skipif(shutil.which("sh") is None or shutil.which("haproxy", path="/usr/sbin:/usr/bin:/usr/local/sbin") is None,
+                    reason="需要 sh 与 haproxy")
+def test_haproxy_config_of_the_example_is_valid(tmp_path):
+    env = _render_in_pod(_ha("Deployment", "redis-haproxy"), "redis-haproxy-x", tmp_path)
+    cfg = Path(env["CONF"]).read_text(encoding="utf-8")
+    servers = [ln.split() for ln in cfg.splitlines() if ln.strip().startswith("server ")]
+    assert [s[1:3] for s in servers] == [[f"redis-{i}", f"redis-{i}.redis.harbor.svc.cluster.local:6379"] for i in range(3)]
+    for line in ("tcp-check expect string role:master", "on-marked-down shutdown-sessions", "resolvers dns"):
+        assert line in cfg
+    exe = shutil.which("haproxy", path="/usr/sbin:/usr/bin:/usr/local/sbin")
+    r = subprocess.run([exe, "-c", "-f", env["CONF"]], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0 and "Configuration file is valid" in r.stdout, r.stdout + r.stderr
+
+
+# ------------------------------------------------------------------------------ local name, remote server
+@pytest.mark.parametrize("name,server", [
+    ("kind-hakit", "https://127.0.0.1:41234"), ("kind-x", "https://[::1]:6443"),
+    ("k3d-dev", "https://0.0.0.0:6550"), ("k3d-dev", "https://localhost:6550"),
+    ("minikube", "https://192.168.49.2:8443"), ("minikube", "https://127.0.0.1:32771"),
+])
+def test_local_context_on_this_machine_is_accepted(name, server):
+    assert kube.check_server(name, server, environ={}) == name
+
+
+@pytest.mark.parametrize("name,server", [
+    ("kind-hakit", "https://203.0.113.7:6443"), ("kind-hakit", "https://10.0.0.5:6443"),
+    ("k3d-dev", "https://k3d.example.com:6443"), ("minikube", "https://198.51.100.2:8443"),
+    ("minikube", "https://169.254.1.1:8443"), ("docker-desktop", "https://192.168.1.10:6443"),
+    ("kind-hakit", None),
+])
+def test_local_looking_context_with_a_remote_server_is_refused(name, server):
+    with pytest.raises(kube.ContextRefused, match="不在本机"):
+        kube.check_server(name, server, environ={})
+    assert kube.check_server(name, server, environ={kube.ALLOW_ENV: name}) == name
+
+
+def test_connect_refuses_a_kind_named_remote_cluster_before_the_network(tmp_path, monkeypatch):
+    cfg = tmp_path / "config"
+    _write_kubeconfig(cfg, "kind-hakit", server="https://203.0.113.1:443")
+    monkeypatch.delenv(kube.ALLOW_ENV, raising=False)
+    with pytest.raises(kube.ContextRefused, match="不在本机"):
+        kube.connect(kubeconfig=str(cfg), timeout=0.5)

@@ -120,6 +120,101 @@ def test_back_off_resets_after_ten_minutes():
     assert [d for _e, d, _r in tl.restarts] == [0, 0, 0]
 
 
+@pytest.mark.parametrize("run_seconds, expected", [
+    (595, [0, 10, 20, 40, 80, 160, 300]),   # exit 595 s after the restart: no reset, keeps doubling
+    (600, [0, 10, 20, 40, 80, 160, 300]),   # HasExpiredFunc is "> 600 s"
+    (601, [0, 0, 0, 0, 0, 0, 0]),           # every exit is > 600 s after the last restart
+])
+def test_back_off_reset_is_judged_by_exit_time(run_seconds, expected):
+    # kuberuntime_manager.go doBackOff: IsInBackOffSince(key, FinishedAt) then Next(key, FinishedAt);
+    # kubelet.go HasExpiredFunc: eventTime.Sub(lastUpdate) > 600 s, lastUpdate = the last restart.
+    # With 595 s runs the restart after a 300 s wait comes 895 s after the previous one, yet the
+    # exit that counts is only 595 s after it.
+    tl = simulate(AppBehavior(crashAfterSeconds=run_seconds), horizon=run_seconds * 7 + 700)
+    assert [d for _e, d, _r in tl.restarts][:7] == expected
+
+
+@pytest.mark.parametrize("cap, expected", [
+    (300, [0, 10, 20, 40, 80, 160, 300, 300]),
+    (60, [0, 10, 20, 40, 60, 60, 60, 60]),
+    (5, [0, 5, 5, 5, 5, 5, 5, 5]),           # below 10 s the initial delay is the cap
+    (1, [0, 1, 1, 1, 1, 1, 1, 1]),
+])
+def test_node_max_container_restart_period(cap, expected):
+    # KubeletCrashLoopBackOffMax (beta, on by default since 1.35): crashLoopBackOff.maxContainerRestartPeriod
+    tl = simulate(AppBehavior(crashAfterSeconds=2), horizon=3000, maxContainerRestartPeriod=cap)
+    assert [d for _e, d, _r in tl.restarts][:8] == expected
+    assert [restart_delay(k, cap) for k in range(7)] == expected[1:]
+
+
+@pytest.mark.parametrize("cap", [0, 0.5, 301, float("nan"), "300s", True])
+def test_max_container_restart_period_is_validated(cap):
+    with pytest.raises(ValueError, match="maxContainerRestartPeriod"):
+        simulate(AppBehavior(crashAfterSeconds=2), horizon=100, maxContainerRestartPeriod=cap)
+    with pytest.raises(ValueError, match="maxContainerRestartPeriod"):
+        restart_delay(1, cap)
+
+
+def test_liveness_kill_waits_termination_grace_period():
+    # a hung container ignores SIGTERM: it runs until SIGKILL, terminationGracePeriodSeconds later
+    tl = simulate(**scenario("hang"))
+    assert tl.runs[0].killed_at == pytest.approx(141.0) and tl.runs[0].end == pytest.approx(171.0)
+    assert tl.restarts[0] == (171.0, 0.0, 171.0)
+    assert simulate(**{**scenario("hang"), "terminationGracePeriodSeconds": 0}).runs[0].end == pytest.approx(141.0)
+    assert simulate(**{**scenario("hang"), "terminationGracePeriodSeconds": 60}).runs[0].end == pytest.approx(201.0)
+    # the probe-level field overrides the Pod's for that probe's kills
+    kw = {**scenario("hang"), "livenessProbe": ProbeSpec(terminationGracePeriodSeconds=5)}
+    assert simulate(**kw).runs[0].end == pytest.approx(146.0)
+    # a container that still answers stops at SIGTERM
+    slow = simulate(**scenario("slow-start-no-startup"))
+    assert slow.runs[0].end == slow.runs[0].killed_at == pytest.approx(20.0)
+
+
+def test_probe_level_grace_period_is_validated():
+    with pytest.raises(ValueError, match="readinessProbe.terminationGracePeriodSeconds"):
+        simulate(readinessProbe=ProbeSpec(terminationGracePeriodSeconds=5))
+    with pytest.raises(ValueError, match="livenessProbe.terminationGracePeriodSeconds"):
+        simulate(livenessProbe=ProbeSpec(terminationGracePeriodSeconds=0))
+    with pytest.raises(ValueError, match="terminationGracePeriodSeconds"):
+        simulate(terminationGracePeriodSeconds=-1)
+
+
+@settings(max_examples=80, deadline=None)
+@given(delay=st.integers(0, 30), period=st.integers(1, 20), frac=st.floats(0, 0.999))
+def test_first_probe_lands_within_one_period_of_initial_delay(delay, period, frac):
+    # worker.go: the ticker is anchored to when the worker started, not to the container start;
+    # doProbe skips while int32(time since StartedAt) < initialDelaySeconds
+    phase = frac * period
+    tl = simulate(AppBehavior(), livenessProbe=ProbeSpec(initialDelaySeconds=delay, periodSeconds=period),
+                  horizon=200, probe_phase=phase)
+    first = tl.probes_of("liveness")[0].time
+    assert delay <= first < delay + period
+    assert first == pytest.approx(phase + period * max(0, -(-(delay - phase) // period)))
+
+
+def test_probe_phase_shifts_the_ticker():
+    tl = simulate(AppBehavior(startupSeconds=30), livenessProbe=ProbeSpec(), horizon=60, probe_phase=7)
+    assert [p.time for p in tl.probes_of("liveness")][:3] == [7, 17, 27]
+    assert tl.runs[0].killed_at == pytest.approx(27.0)     # F-th failure at phase + (F-1)·period
+    with pytest.raises(ValueError, match="probe_phase"):
+        simulate(livenessProbe=ProbeSpec(), probe_phase=10)
+    with pytest.raises(ValueError, match="probe_phase"):
+        simulate(livenessProbe=ProbeSpec(), probe_phase={"livenes": 1})
+
+
+def test_readiness_may_be_probed_on_demand_when_started():
+    # prober_manager.go UpdatePodStatus: manualTriggerCh for a started container that is not Ready
+    kw = scenario("slow-start-with-startup")
+    assert simulate(**kw).ready[0][0] == pytest.approx(95.05)
+    on_demand = simulate(**kw, readiness_on_demand=True)
+    assert on_demand.ready[0][0] == pytest.approx(90.10)          # right after startup succeeds
+    app = AppBehavior()
+    late = dict(readinessProbe=ProbeSpec(periodSeconds=10), horizon=30, probe_phase=9)
+    assert simulate(app, **late).ready[0][0] == pytest.approx(9.05)
+    assert simulate(app, **late, readiness_on_demand=True).ready[0][0] == pytest.approx(0.05)
+    assert [p.time for p in simulate(app, **late, readiness_on_demand=True).probes][:3] == [0, 9, 19]
+
+
 def test_no_probes_means_ready_immediately():
     tl = simulate(AppBehavior(startupSeconds=30), horizon=60)
     assert tl.ready == [(0.0, 60.0)] and tl.probes == []

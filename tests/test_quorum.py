@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import pytest
 from hypothesis import given, settings
@@ -96,6 +97,61 @@ def test_expected_latency_order_statistics():
     # a per-follower send cost makes every extra member cost something
     slow = [Q.commit_latency_mc(n, 0.5, 1.0, 0.0, samples=20_000, seed=1, send_cost=1.0)["mean"] for n in (3, 5, 7)]
     assert slow[0] < slow[1] < slow[2]
+
+
+def test_unavailability_is_the_exact_complement_and_nines_are_not_clamped():
+    # n=3, p=0.99: no majority = all down or exactly one up: 0.01**3 + 3 * 0.99 * 0.01**2
+    assert Q.cluster_unavailability(3, 0.99) == pytest.approx(1e-6 + 2.97e-4, rel=1e-12)
+    assert Q.cluster_nines(3, 0.99) == pytest.approx(-math.log10(2.98e-4), rel=1e-12)
+    # n=15, p=0.999: 1 - availability rounds to 0 in floating point; the lower tail does not
+    # (leading term C(15, 7) 0.999**7 0.001**8 = 6.39e-21 -> 20.19 nines, not a clamp at 15)
+    assert Q.cluster_unavailability(15, 0.999) == pytest.approx(6.39e-21, rel=0.01)
+    assert Q.cluster_nines(15, 0.999) == pytest.approx(20.19, abs=0.01)
+    assert Q.cluster_nines(3, 1.0) == math.inf and Q.cluster_unavailability(3, 0.0) == 1.0
+
+
+def test_exact_latency_quantile_and_mean():
+    # n=3: the first of 2 acks, each offset 0.5 + exponential(mean 1): P(min <= x) = 1 - exp(-2 (x - 0.5))
+    assert Q.commit_latency_quantile(3, 0.5, 1.0, q=99) == pytest.approx(0.5 + math.log(100) / 2, abs=1e-8)
+    # n=2 with a send cost: the only follower's ack leaves 0.3 ms late
+    assert Q.commit_latency_quantile(2, 0.5, 1.0, 2.0, 0.3, q=50) == pytest.approx(2.8 + math.log(2), abs=1e-8)
+    for n in (3, 4, 5, 7):
+        assert Q.commit_latency_mean(n, 0.5, 1.0) == pytest.approx(Q.expected_commit_latency(n, 0.5, 1.0), abs=1e-5)
+    assert Q.commit_latency_mean(1, 0.5, 1.0, fsync=2.0) == 2.0
+    assert Q.commit_latency_mean(5, 0.5, 0.0, 1.0, 0.3) == pytest.approx(0.5 + 1.0 + 0.6)  # 2nd ack, no jitter
+    # the Monte-Carlo estimate agrees with the exact values (send cost: non-identical followers)
+    mc = Q.commit_latency_mc(5, 0.5, 1.0, 2.0, samples=20_000, seed=3, send_cost=0.3)
+    assert mc.mean == pytest.approx(Q.commit_latency_mean(5, 0.5, 1.0, 2.0, 0.3), rel=0.01)
+    assert mc.p99 == pytest.approx(Q.commit_latency_quantile(5, 0.5, 1.0, 2.0, 0.3, 99), rel=0.03)
+    with pytest.raises(ValueError, match="百分位"):
+        Q.commit_latency_quantile(3, 0.5, 1.0, q=100)
+
+
+def test_monte_carlo_is_pure_python_reproducible_and_validates():
+    a = Q.commit_latency_mc(5, 0.5, 1.0, samples=500, seed=11)
+    assert a == Q.commit_latency_mc(5, 0.5, 1.0, samples=500, seed=11)
+    assert a != Q.commit_latency_mc(5, 0.5, 1.0, samples=500, seed=12)
+    assert a._fields == ("mean", "p50", "p99") and a["p50"] == a.p50
+    with pytest.raises(ValueError, match="样本数"):
+        Q.commit_latency_mc(3, 1, 1, samples=0)
+    with pytest.raises(ValueError, match="随机种子"):
+        Q.commit_latency_mc(3, 1, 1, seed="x")
+
+
+def test_percentile_is_linear_interpolation():
+    assert Q.percentile([1.0, 2.0, 3.0, 4.0], 50) == 2.5
+    assert Q.percentile([0.0, 10.0], 99) == pytest.approx(9.9)
+    assert Q.percentile([5.0], 99) == 5.0
+
+
+def test_imports_without_numpy():
+    import subprocess
+    import sys
+    code = ("import sys; sys.modules['numpy'] = None; import hakit.models.quorum, hakit.models.sentinel, "
+            "hakit.figures.quorum, hakit.figures.sentinel, hakit.figures.raft, hakit.models.raft; "
+            "hakit.figures.quorum.quorum_figure(); hakit.figures.sentinel.failover_figure(); "
+            "hakit.figures.sentinel.two_master_figure()")
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_quorum_table():

@@ -189,11 +189,14 @@ def test_simulate_source_comment_example():
     assert _rows(r) == [
         (0.0, 8, 3, 8), (0.0, 8, 5, 8),
         (10.0, 3, 5, 8), (10.0, 3, 10, 8),
-        (20.0, 0, 10, 10),
+        (20.0, 0, 10, 10), (20.0, 0, 10, 10),
     ]
     assert r.complete and r.completed_at == 20.0
-    assert r.steps[-1].progressing_reason == "NewReplicaSetAvailable"
-    assert r.steps[0].progressing_reason == "NewReplicaSetCreated"
+    # the status a sync writes is computed from the ReplicaSets as that sync saw them, so the
+    # completion shows in the sync the last scale-down triggers
+    assert [s.progressing_reason for s in r.steps] == [
+        "NewReplicaSetCreated", "ReplicaSetUpdated", "ReplicaSetUpdated", "ReplicaSetUpdated",
+        "ReplicaSetUpdated", "NewReplicaSetAvailable"]
     assert max(s.total_pods for s in r.steps) == 13
 
 
@@ -213,6 +216,92 @@ def test_simulate_bad_image_stalls_and_times_out():
     assert last.progressing == "False" and last.progressing_reason == "ProgressDeadlineExceeded"
     assert r.deadline_exceeded_at == 601.0  # requeueStuckDeployment: lastUpdate + 600 s + 1 s
     assert all(s.available_condition == "True" for s in r.steps)
+
+
+def test_docs_nginx_1_161_example():
+    # Deployment docs, "Failed Deployment" / "Rolling Back a Deployment": nginx:1.161 never
+    # pulls; rollout status waits at "1 out of 3 new replicas have been updated", describe shows
+    # Progressing True ReplicaSetUpdated, then (after progressDeadlineSeconds) False
+    # ProgressDeadlineExceeded. progress.go syncRolloutStatus / deployment_util.go DeploymentProgressing.
+    r = R.simulate(3, "25%", "25%", new_version_ready=False, progress_deadline_seconds=600)
+    assert [(s.time, s.old_replicas, s.new_replicas, s.progressing, s.progressing_reason) for s in r.steps] == [
+        (0.0, 3, 1, "True", "NewReplicaSetCreated"),
+        (0.0, 3, 1, "True", "ReplicaSetUpdated"),          # the sync after the new RS has its pod
+        (601.0, 3, 1, "False", "ProgressDeadlineExceeded"),
+    ]
+    assert all(s.available_condition == "True" for s in r.steps)
+    assert not r.complete and r.deadline_exceeded_at == 601.0
+    short = R.simulate(3, "25%", "25%", new_version_ready=False, progress_deadline_seconds=30)
+    assert short.deadline_exceeded_at == 31.0
+
+
+@pytest.mark.parametrize("deadline", [None, R.MAX_PROGRESS_DEADLINE_SECONDS])
+def test_no_progress_deadline_means_no_progressing_condition(deadline):
+    # deployment_util.go HasProgressDeadline: nil or math.MaxInt32; progress.go removes the condition
+    stuck = R.simulate(3, "25%", "25%", new_version_ready=False, progress_deadline_seconds=deadline)
+    assert all(s.progressing == "" and s.progressing_reason == "" for s in stuck.steps)
+    assert not stuck.complete and stuck.deadline_exceeded_at is None
+    ok = R.simulate(3, "25%", "25%", progress_deadline_seconds=deadline)
+    assert ok.complete and all(s.progressing == "" for s in ok.steps)
+
+
+def test_has_progress_deadline():
+    assert R.has_progress_deadline(600) and R.has_progress_deadline(2147483646)
+    assert not R.has_progress_deadline(None) and not R.has_progress_deadline(2147483647)
+    with pytest.raises(ValueError, match="progressDeadlineSeconds"):
+        R.has_progress_deadline(2147483648)
+    with pytest.raises(ValueError, match="progressDeadlineSeconds"):
+        R.has_progress_deadline(-1)
+
+
+def test_simulate_uses_the_public_step_functions(monkeypatch):
+    calls = {"new": 0, "old": 0}
+    new_rs_target, reconcile_old = R.new_rs_target, R.reconcile_old_replica_sets
+
+    def spy_new(*a):
+        calls["new"] += 1
+        return new_rs_target(*a)
+
+    def spy_old(*a):
+        calls["old"] += 1
+        return reconcile_old(*a)
+
+    monkeypatch.setattr(R, "new_rs_target", spy_new)
+    monkeypatch.setattr(R, "reconcile_old_replica_sets", spy_old)
+    assert R.simulate(10, 3, 2).complete
+    assert calls["new"] >= 5 and calls["old"] >= 3
+
+
+@pytest.mark.parametrize("args, expected", [
+    ((10, 0, 2, 10, 10, 0, 0), (8, 0, 2)),
+    ((10, 0, 2, 10, 8, 0, 0), (8, 2, 0)),      # unhealthy old pods cleaned up first
+    ((10, 0, 2, 10, 9, 0, 0), (8, 1, 1)),
+    ((10, 0, 2, 8, 8, 2, 0), (8, 0, 0)),       # unavailable new pods block the scale-down
+    ((10, 3, 2, 5, 0, 8, 7), (1, 4, 0)),       # rolling.go comment, case 1 (rollback)
+    ((10, 3, 2, 0, 0, 10, 10), (0, 0, 0)),
+])
+def test_reconcile_old_replica_sets_steps(args, expected):
+    assert tuple(R.reconcile_old_replica_sets(*args)) == expected
+    assert R.old_rs_target(*args) == expected[0]
+
+
+@pytest.mark.parametrize("call", [
+    lambda: R.resolve_fenceposts("-5%", "25%", 10),
+    lambda: R.resolve_fenceposts(-3, 1, 10),
+    lambda: R.max_unavailable(10, 1, "150%"),
+    lambda: R.new_rs_new_replicas(10, "+5%", 10, 0),
+    lambda: R.scale_down_old_replica_sets(10, 0, "101%", 10, 10),
+    lambda: R.cleanup_unhealthy_replicas(5, 6, 1),
+    lambda: R.reconcile_old_replica_sets(10, 1, 1, 5, 5, 2, 3),
+])
+def test_public_helpers_validate(call):
+    # review code.md §10: no silent acceptance or clamp (the API server rejects these values)
+    with pytest.raises(ValueError):
+        call()
+
+
+def test_max_unavailable_integer_above_replicas_is_capped_as_upstream():
+    assert R.max_unavailable(4, 0, 10) == 4 and R.max_unavailable(4, "25%", "100%") == 4
 
 
 def test_simulate_rollback_restores():

@@ -19,8 +19,24 @@ def test_votes_needed():
     assert S.votes_needed(3, 2) == 2
     assert S.votes_needed(5, 2) == 3  # majority of sentinels even if quorum is lower
     assert S.votes_needed(5, 4) == 4
-    with pytest.raises(ValueError):
-        S.votes_needed(3, 4)
+    assert S.votes_needed(4, 1) == 3  # voters/2+1 with 4 voters
+    # sentinel.c only refuses quorum <= 0: a quorum above the Sentinel count is accepted, and
+    # sentinelGetLeader then needs that many votes, which 3 Sentinels can never give
+    assert S.votes_needed(3, 4) == 4
+    with pytest.raises(ValueError, match="quorum"):
+        S.votes_needed(3, 0)
+
+
+def test_quorum_larger_than_the_sentinel_count_is_accepted_but_never_fails_over():
+    t = S.failover_timeline(sentinels=3, quorum=4)
+    assert t.params["quorum"] == 4 and not t.possible
+    assert "大于 Sentinel 总数 3" in t.reason and "永远不会被故障转移" in t.reason
+    assert all(math.isinf(x) for x in t.write_unavailable + t.all_writes_ok)
+    assert [p.key for p in t.phases] == ["old_down"]  # HAProxy still marks the dead master DOWN
+    # the election threshold is max(majority, quorum): 5 Sentinels, quorum 4, one lost -> 4 alive, enough;
+    # two lost -> 3 alive, below the quorum
+    assert S.failover_timeline(sentinels=5, quorum=4, sentinels_lost=1).possible
+    assert not S.failover_timeline(sentinels=5, quorum=4, sentinels_lost=2).possible
 
 
 def test_haproxy_bounds():
@@ -73,12 +89,21 @@ def test_not_enough_sentinels():
 
 
 @pytest.mark.parametrize("kw", [
-    dict(down_after_ms=0), dict(quorum=4), dict(failure="boom"), dict(inter_ms=-1), dict(rise=0),
+    dict(down_after_ms=0), dict(quorum=0), dict(failure="boom"), dict(inter_ms=-1), dict(rise=0),
     dict(sentinels_lost=4), dict(samples=0),
 ])
 def test_invalid(kw):
     with pytest.raises(ValueError):
         S.failover_timeline(**kw)
+
+
+def test_monte_carlo_is_seeded_pure_python():
+    a = S.failover_timeline(**S.LAB, samples=300, seed=5)
+    assert a == S.failover_timeline(**S.LAB, samples=300, seed=5)
+    assert a.write_unavailable[1] != S.failover_timeline(**S.LAB, samples=300, seed=6).write_unavailable[1]
+    assert a.write_unavailable[0] == S.failover_timeline(**S.LAB, samples=300, seed=6).write_unavailable[0]
+    with pytest.raises(ValueError, match="seed"):
+        S.failover_timeline(seed="x")
 
 
 def test_two_master_window():

@@ -190,34 +190,135 @@ def test_impact_monotone(a, extra):
         assert big.etcd[c][0] <= alive and q == has_quorum(members, alive)
 
 
-def test_failure_figure_and_widgets():
-    from hakit.figures.topology import COLORS, default_choices, failure_figure, layered_layout
+def _boxes_by_status(fig, frame: int) -> dict:
+    """status -> set of rectangles (x0, y0, x1, y1) drawn in menu state ``frame``."""
+    menu = fig.layout.updatemenus[0] if fig.layout.updatemenus else None
+    step = menu.buttons[frame] if menu else fig.layout.sliders[0].steps[frame]
+    upd, idx = step.args
+    out: dict = {}
+    for j, k in enumerate(idx):
+        meta = fig.data[k].meta
+        if not meta or "status" not in meta:
+            continue
+        xs, ys = upd["x"][j], upd["y"][j]
+        for i in range(0, len(xs), 6):
+            out.setdefault(meta["status"], set()).add((xs[i], ys[i], xs[i + 2], ys[i + 2]))
+    return out
+
+
+def _impact_trace(fig, frame: int) -> list:
+    step = fig.layout.updatemenus[0].buttons[frame]
+    upd, idx = step.args
+    j = next(j for j, k in enumerate(idx) if (fig.data[k].meta or {}).get("role") == "impact")
+    return upd["x"][j]
+
+
+def test_failure_figure_colours_come_from_impact():
+    from hakit.figures.topology import box_layout, failure_figure
+
+    g = T.k8s_ha_cluster("stacked")
+    f = failure_figure(g, choices=["cp1", ["cp1", "cp2"], ("数据中心 A 断电", ["A"]), ("无故障", [])])
+    buttons = f.layout.updatemenus[0].buttons
+    assert [b.label for b in buttons] == ["控制平面节点 cp1 故障", "控制平面节点 cp1、控制平面节点 cp2 故障",
+                                          "数据中心 A 断电", "无故障"]
+    assert all(b.method == "restyle" for b in buttons)
+    boxes, _ = box_layout(g)
+    rect = lambda n: (boxes[n].x0, boxes[n].y0, boxes[n].x1, boxes[n].y1)  # noqa: E731
+    two = _boxes_by_status(f, 1)
+    assert rect("cp1") in two["failed"] and rect("cp2") in two["failed"]
+    assert rect("apiserver-3") in two["down"]           # etcd lost quorum: the third apiserver is down too
+    assert rect("etcd-3") in two["ok"]                  # the member itself still runs
+    assert rect("kube-apiserver") in two["down"] and rect("host-cp1") in two["ok"]
+    one = _boxes_by_status(f, 0)
+    assert rect("kube-apiserver") in one["affected"] and rect("apiserver-2") in one["ok"]
+    assert set(_boxes_by_status(f, 2)) <= {"failed", "down", "ok"}
+    assert rect("A") in _boxes_by_status(f, 2)["failed"]
+    step = buttons[1].args[0]
+    caption = next(t for t in step["text"] if t)
+    assert "失去法定人数" in caption[0]
+    # the impact path of the selected failure only: none without a failure, some after cp1 + cp2
+    assert _impact_trace(f, 3) == [] and len(_impact_trace(f, 1)) > 0
+
+
+def test_impact_path_skips_what_nesting_shows():
+    from hakit.figures.topology import _impact_edges
+
+    g = T.k8s_ha_cluster("stacked")
+    # host-cp1 takes down cp1, apiserver-1 …: drawn as nesting; only member -> group arrows leave the box
+    edges = _impact_edges(g, T.impact(g, ["host-cp1"]))
+    assert edges and all(cause == "host-cp1" for cause, _ in edges)
+    assert {e for _, e in edges} == {"kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd"}
+    edges = _impact_edges(g, T.impact(g, ["host-cp1", "host-cp2"]))
+    assert ("etcd", "apiserver-3") in edges             # outside the failed boxes: drawn as an arrow
+    assert _impact_edges(g, T.impact(g, [])) == []
+
+
+@pytest.mark.parametrize("make", [T.platform_architecture, lambda: T.k8s_ha_cluster("external"), T.harbor_ha,
+                                  T.clusterip_iptables, T.platform_ha, lambda: T.failure_points(3, "required", T.ZONE)])
+def test_boxes_nest_and_never_overlap(make):
+    from hakit.figures.topology import WIDTH, box_layout, text_width
+
+    g = make()
+    boxes, height = box_layout(g)
+    for u, v, r in g.edges(data="rel"):
+        if r == "runs_on":
+            a, b = boxes[u], boxes[v]
+            assert b.x0 < a.x0 and a.x1 < b.x1 and b.y0 < a.y0 and a.y1 <= b.y1, (u, v)
+    by_parent: dict = {}
+    for n in g.nodes:
+        on = next((v for _, v, r in g.out_edges(n, data="rel") if r == "runs_on"), None)
+        by_parent.setdefault(on, []).append(boxes[n])
+    for sib in by_parent.values():
+        for i, a in enumerate(sib):
+            for b in sib[i + 1:]:
+                assert min(a.x1, b.x1) <= max(a.x0, b.x0) or min(a.y1, b.y1) <= max(a.y0, b.y0), (a.node, b.node)
+    for b in boxes.values():
+        assert 0 <= b.x0 < b.x1 <= WIDTH and b.y1 <= height
+        assert text_width(b.label, 10) <= b.x1 - b.x0, b.label   # the label fits at the narrowest width
+    pending = [n for n, d in g.nodes(data=True) if d.get("phase") == "Pending"]
+    assert all(boxes[p].leaf for p in pending)
+
+
+def test_wrap_breaks_at_width():
+    from hakit.figures.topology import text_width, wrap
+
+    lines = wrap("丢失 Pod：backend Pod 0、backend Pod 1、backend Pod 2、客户端 Pod", 150, 11)
+    assert len(lines) > 1 and all(text_width(x, 11) <= 150 for x in lines)
+    assert "".join(lines).replace(" ", "") == "丢失Pod：backendPod0、backendPod1、backendPod2、客户端Pod"
+    assert wrap("短", 150, 11) == ["短"]
+
+
+def test_failure_figure_bad_input_and_widgets():
+    from hakit.figures.topology import default_choices, failure_figure
     from hakit.widgets.topology import TOPOLOGIES, placement_panel, render_placement, render_topology, topology_panel
 
     g = T.k8s_ha_cluster("stacked")
-    f = failure_figure(g, choices=["cp1", ["cp1", "cp2"], ("数据中心 A 断电", ["A"])])
-    buttons = f.layout.updatemenus[0].buttons
-    assert [b.label for b in buttons] == ["控制面 cp1 故障", "控制面 cp1、控制面 cp2 故障", "数据中心 A 断电"]
-    nodes = list(g.nodes)
-    colors = buttons[1].args[0]["marker.color"][0]
-    assert colors[nodes.index("cp1")] == COLORS["failed"] and colors[nodes.index("apiserver-3")] == COLORS["down"]
-    assert colors[nodes.index("etcd-3")] == COLORS["ok"]  # the member runs; the cluster lost quorum
-    assert "失去法定人数" in buttons[1].args[1]["annotations"][0]["text"]
-    assert set(buttons[2].args[0]["marker.color"][0]) == {COLORS["failed"], COLORS["down"]}
     assert len(default_choices(g)) > 10
-    pos = layered_layout(g)
-    assert pos["A"][1] < pos["host-cp1"][1] < pos["cp1"][1] < pos["etcd-1"][1] < pos["etcd"][1]
     for make in TOPOLOGIES.values():
-        assert len(failure_figure(make()).to_json()) < 300_000
+        assert len(failure_figure(make()).to_json()) < 600_000
     s = failure_figure(g, choices=["cp1", "cp2"], control="slider")
     assert len(s.layout.sliders[0].steps) == 2
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="没有这些节点"):
         failure_figure(g, choices=["nope"])
-    assert "Pending" in render_placement(9, "required").layout.title.text
+    with pytest.raises(ValueError, match="control"):
+        failure_figure(g, control="wheel")
+    with pytest.raises(ValueError, match="pos"):
+        failure_figure(g, pos={})
+    assert "Pending" in render_placement(9, "required").layout.annotations[0].text
     assert render_topology("Kubernetes 高可用（外部 etcd）", "cp1, cp2").layout.updatemenus[0].buttons[0].label
     with pytest.raises(ValueError, match="可用的节点"):
         render_topology("Kubernetes 高可用（堆叠 etcd）", "cpX")
     assert len(topology_panel().children) == 3 and len(placement_panel().children) == 3
+
+
+def test_topology_imports_without_numpy():
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['numpy'] = None; import hakit.models.topology as T, hakit.figures.topology as F, "
+            "hakit.figures.workloads; F.failure_figure(T.k8s_ha_cluster('stacked')); print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "ok", out.stderr[-2000:]
 
 
 @pytest.mark.parametrize("kind", ["stacked", "external"])

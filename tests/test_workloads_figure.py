@@ -16,18 +16,31 @@ def test_states_follow_simulation():
         assert st["total_pods"] <= r.max_total and st["available"] >= r.min_available
 
 
+def _pod_boxes(fig, step) -> dict:
+    """Pod colour -> number of pod rectangles drawn in this slider step."""
+    upd, idx = step.args
+    out: dict = {}
+    for j, k in enumerate(idx):
+        color = fig.data[k].fillcolor
+        if color in POD_COLORS.values() and fig.data[k].fill == "toself":
+            out[color] = out.get(color, 0) + upd["x"][j].count(None)
+    return out
+
+
 def test_figure_pods_match_each_step():
     fig = ownership_figure(4)
     _, states = ownership_states(4)
     steps = fig.layout.sliders[0].steps
     assert len(steps) == len(states)
     for step, st in zip(steps, states):
-        assert step.method == "update"
-        colors = step.args[0]["marker.color"][2]
-        assert colors.count(POD_COLORS["old_ready"]) == st["old_ready"]
-        assert colors.count(POD_COLORS["new_not_ready"]) == st["new_not_ready"]
-        assert len(colors) == st["old_ready"] + st["old_not_ready"] + st["new_ready"] + st["new_not_ready"]
-        assert f"spec.replicas={st['old_replicas']}" in step.args[0]["text"][1][1]
+        assert step.method == "restyle"
+        boxes = _pod_boxes(fig, step)
+        for kind in ("old_ready", "old_not_ready", "new_ready", "new_not_ready"):
+            assert boxes.get(POD_COLORS[kind], 0) == st[kind], kind
+        texts = [t for ts in step.args[0]["text"] for t in ts]
+        assert f"修订版 1 · replicas={st['old_replicas']}" in texts
+    assert "尚未创建" in steps[0].args[0]["text"][-2]
+    assert f"修订版 2 · replicas={states[1]['new_replicas']}" in steps[1].args[0]["text"][-2]
     assert len(fig.to_json()) < 300_000
 
 
@@ -46,13 +59,18 @@ def test_policy_failure_figure_menus_are_independent():
     choices = [("无故障", []), ("节点", ["A-host1-vm1"]), ("机房 A", ["A"])]
     fig = policy_failure_figure(graphs, choices, service="app")
     policy_menu, failure_menu = fig.layout.updatemenus
-    assert [b.method for b in policy_menu.buttons] == ["update", "update"]
-    assert all(b.method == "restyle" and set(b.args[0]) == {"marker.color", "text"} for b in failure_menu.buttons)
-    # “节点”故障：none 策略（3 个 Pod 挤在 A-host1-vm1）不可用，required 仍可用
-    texts = failure_menu.buttons[1].args[0]["text"]
-    assert "不可用" in texts[1][0] and "仍可用" in texts[3][0]
-    # 策略菜单只切换可见性：每个策略显示自己的 3 条轨迹
-    vis = policy_menu.buttons[1].args[0]["visible"]
-    assert sum(vis) - sum(1 for t in fig.data if t.showlegend is not False) == 3
+    assert all(b.method == "restyle" and set(b.args[0]) == {"visible"} for b in policy_menu.buttons)
+    assert all(b.method == "restyle" and set(b.args[0]) == {"x", "y", "text", "marker.size"}
+               for b in failure_menu.buttons)
+    # the failure menu updates both placements at once; each caption comes from impact()
+    captions = [t[0] for t in failure_menu.buttons[1].args[0]["text"] if t]
+    assert len(captions) == 2
+    assert captions[0].startswith("none：") and "0/3 就绪" in captions[0] and "不可用" in captions[0]
+    assert captions[1].startswith("required：") and "2/3 就绪" in captions[1] and "仍可用" in captions[1]
+    # the policy menu only toggles visibility: each placement shows its own traces and none of the other's
+    v0, v1 = (b.args[0]["visible"] for b in policy_menu.buttons)
+    assert len(v0) == len(fig.data) and not any(a and b for a, b in zip(v0, v1)) and all(a or b for a, b in zip(v0, v1))
     with pytest.raises(ValueError, match="没有这些节点"):
         policy_failure_figure(graphs, [("x", ["nope"])])
+    with pytest.raises(ValueError, match="service"):
+        policy_failure_figure(graphs, choices, service="web")

@@ -1,7 +1,7 @@
 """第 N.2 节（Kubernetes 集群高可用）的练习：多数派、容错数、偶数规模、分区、集群可用性。
 
 期望答案由 :mod:`hakit.models.quorum` 计算。勘误 1：多数派是 ⌊n/2⌋+1，(n−1)/2 是容错数
-（etcd FAQ: https://etcd.io/docs/v3.5/faq/#what-is-failure-tolerance ）。
+（etcd FAQ: https://etcd.io/docs/v3.6/faq/#what-is-failure-tolerance ）。
 """
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def _even() -> set[int]:
 
 @exercise(
     "n2.has_quorum_5_2alive",
-    question="5 个成员中只剩 2 个存活，集群还能选出 leader 并提交写入吗？（True/False）",
+    question="5 个成员中只剩 2 个存活，集群还能选出 Leader 并提交写入吗？（True/False）",
     kind="bool",
     wrong_answers=[True, None],
     hint="存活成员数要 ≥ 多数派才行。",
@@ -69,7 +69,7 @@ def _hq() -> bool:
 
 @exercise(
     "n2.partition_2_2",
-    question="4 个成员的集群被网络分区切成 2 + 2 两半，有几侧能选出 leader？（整数）",
+    question="4 个成员的集群被网络分区切成 2 + 2 两半，有几侧能选出 Leader？（整数）",
     kind="int",
     wrong_answers=[1, 2, None],
     hint="每一侧都要单独达到整个集群（4 个成员）的多数派。",
@@ -110,7 +110,7 @@ from hakit.models import topology as topo  # noqa: E402
     question="外部 etcd 拓扑：3 个控制平面节点、3 个 etcd 节点。最多同时坏几个控制平面节点，kube-apiserver 仍然可用？（整数）",
     kind="int",
     wrong_answers=[1, 3, None],
-    hint="kube-apiserver 是主主（active-active），只要还有一个实例、且 etcd 保有法定人数即可；控制平面节点本身不组成多数派。",
+    hint="kube-apiserver 是多活（active-active），只要还有一个实例、且 etcd 保有法定人数即可；控制平面节点本身不组成多数派。",
 )
 def _cp_failures_external() -> int:
     g = topo.k8s_ha_cluster("external")
@@ -127,7 +127,7 @@ def _cp_failures_external() -> int:
               "从领导者最后一次成功续约算起，备用实例最迟多少秒接管？"),
     kind="number",
     wrong_answers=[15, 17, None],
-    hint="备用者在最后一次续约之后的第一次轮询（至多 2 s 后）才“看到”它，再等满 leaseDuration，并且只在轮询时刻检查：ceil(15/2)×2 + 2。",
+    hint="备用实例在最后一次续约之后的第一次轮询时才“看到”这次续约，从那一刻起再等满 leaseDuration，而且只在轮询时刻检查是否过期。",
 )
 def _lease_takeover_latest() -> float:
     return le.takeover_bounds(15, 2, jitter=False)[1]
@@ -146,11 +146,11 @@ def _leader_stepdown() -> float:
 
 @exercise(
     "n2.commit_latency_5",
-    question=("5 个成员的 etcd 集群，leader 到 4 个 follower 的往返时延分别是 1、1、50、80 ms，每个成员 fsync 2 ms。"
-              "一次写入的提交延迟是多少毫秒？（leader 自己的 fsync 也是 2 ms）"),
+    question=("5 个成员的 etcd 集群，Leader 到 4 个 Follower 的往返时延分别是 1、1、50、80 ms，每个成员 fsync 2 ms。"
+              "一次写入的提交延迟是多少毫秒？（Leader 自己的 fsync 也是 2 ms）"),
     kind="number",
     wrong_answers=[82, 52, None],
-    hint="Raft 只等多数派（3 个，leader 自己算一个）：第 2 快的 follower 确认（RTT + fsync）与 leader 自己 fsync 中较晚的那个。",
+    hint="Raft 只等多数派（3 个，Leader 自己算一个）：看足够多的 Follower 确认（RTT + fsync）与 Leader 自己的 fsync 各在何时完成。",
 )
 def _commit_latency_5() -> float:
     return q.commit_latency([1, 1, 50, 80], fsync=2)
@@ -165,7 +165,7 @@ def _commit_latency_5() -> float:
     wrong_answers=[30, 40, None],
     hint="每个 Service 端口：KUBE-SERVICES 1 条；KUBE-SVC 链 1 条伪装 + 每个端点 1 条；每个 KUBE-SEP 链 2 条。"
          "见 hakit.models.kubeproxy.iptables_rule_count。",
-    source="https://github.com/kubernetes/kubernetes/blob/master/pkg/proxy/iptables/proxier.go",
+    source="https://github.com/kubernetes/kubernetes/blob/v1.36.1/pkg/proxy/iptables/proxier.go",
 )
 def _iptables_rules() -> int:
     from hakit.models import kubeproxy
@@ -190,7 +190,7 @@ def _external_hosts() -> int:
     kind="str",
     wrong_answers=["ipvs", "iptables", None],
     hint="v1.26 起 kube-proxy 只负责编排转发规则，不再亲自转发数据包。见 hakit.models.kubeproxy.PROXY_MODES。",
-    source="https://kubernetes.io/docs/reference/networking/virtual-ips/",
+    source="https://kubernetes.io/docs/reference/networking/virtual-ips/#proxy-modes",
 )
 def _removed_mode() -> str:
     from hakit.models import kubeproxy
@@ -212,4 +212,4 @@ def _stacked_quorum() -> int:
     for k in range(1, len(hosts) + 1):
         if not topology.impact(g, hosts[:k]).etcd["etcd"][2]:
             return k
-    raise AssertionError("不应到达这里")
+    raise ValueError("堆叠拓扑模型中失去全部控制平面主机也没有失去法定人数：模型有误")

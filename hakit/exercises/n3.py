@@ -111,13 +111,13 @@ def _hpa_down() -> int:
 
 @exercise(
     "n3.hpa_max_replicas",
-    question="当前 8 个副本，指标 200（目标 50），maxReplicas=10。HPA 最终设置的副本数是多少？",
+    question="当前 8 个副本，指标 200（目标 50），maxReplicas=10，没有写 spec.behavior。HPA 这一次同步设置的副本数是多少？",
     kind="int",
-    wrong_answers=[32, 8, None],
-    hint="先按公式算，再夹到 [minReplicas, maxReplicas] 之间。",
+    wrong_answers=[32, 16, 8, None],
+    hint="先按公式算；这一次同步最多扩到 max(2 × 当前副本数, 4)，再受 maxReplicas 约束。",
 )
 def _hpa_max() -> int:
-    return int(hpa.desired_replicas(8, 200, 50, max_replicas=10))
+    return int(hpa.reconcile(8, 200, 50, max_replicas=10).desired_replicas)
 
 
 # ---- N.3.2.5–N.3.2.7：Service、Ingress、StatefulSet（hakit.models.service；上游 pkg/proxy/iptables/proxier.go、
@@ -156,7 +156,7 @@ def _svc_unready() -> float:
 
 @exercise(
     "n3.svc_fqdn",
-    question="命名空间 shop 中名为 backend 的 Service，在默认集群域下的全限定域名 (FQDN) 是什么？",
+    question="名字空间 shop 中名为 backend 的 Service，在默认集群域下的全限定域名 (FQDN) 是什么？",
     kind="str",
     wrong_answers=["backend.default.svc.cluster.local", "backend.shop.cluster.local", None],
     hint="格式是 <service>.<namespace>.svc.<集群域>，集群域默认 cluster.local。",

@@ -4,8 +4,8 @@ Redis Sentinel 规则（https://redis.io/docs/latest/operate/oss_and_stack/manag
 "Quorum" 与 "Example Sentinel deployments"）：quorum 只用于判定客观下线 (ODOWN)；真正执行故障转移
 需要一个 Sentinel 被选为 leader 并获得授权，这需要 **多数** Sentinel 进程投票；quorum 大于多数派时
 需要 quorum 个。因此能执行故障转移的最少存活 Sentinel 数 = max(quorum, ⌊n/2⌋ + 1)。
-down-after-milliseconds 默认 30000（上游 ``sentinel.conf``，勘误 12）。
-N−1 容错（勘误 11）：N 个副本分布在不同节点上时最多可坏 N−1 个，replicas=1 没有冗余。
+down-after-milliseconds 默认 30000（上游 ``sentinel.conf``，勘误 E25）。
+N−1 容错（勘误 E23）：N 个副本分布在不同节点上时最多可坏 N−1 个，replicas=1 没有冗余。
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def _sentinels_needed(n_sentinels: int, quorum: int) -> int:
     question="5 个 Sentinel，`sentinel monitor mymaster ... 2`（quorum=2）。至少要有几个 Sentinel 存活且互通，才能真正执行故障转移？",
     kind="int",
     wrong_answers=[2, 5, None],
-    hint="quorum 只决定何时判定客观下线；执行故障转移还需要选出 leader Sentinel，这要多数 Sentinel 投票。",
+    hint="quorum 只决定何时判定客观下线；执行故障转移还需要选出一个领导者 Sentinel，这要多数 Sentinel 投票。",
 )
 def _votes() -> int:
     return _sentinels_needed(5, 2)
@@ -34,7 +34,7 @@ def _votes() -> int:
 
 @exercise(
     "n4.sentinel_3_one_box_down",
-    question="3 台机器，每台一个 Redis + 一个 Sentinel（quorum=2）。master 所在机器整机宕机（它的 Sentinel 也没了），还能自动故障转移吗？（True/False）",
+    question="3 台机器，每台一个 Redis + 一个 Sentinel（quorum=2）。主库所在机器整机宕机（它的 Sentinel 也没了），还能自动故障转移吗？（True/False）",
     kind="bool",
     wrong_answers=[False, None],
     hint="数一数剩下几个 Sentinel，与 max(quorum, 多数派) 比较。",
@@ -45,7 +45,7 @@ def _three() -> bool:
 
 @exercise(
     "n4.sentinel_2_one_box_down",
-    question="只有 2 台机器，每台一个 Redis + 一个 Sentinel（quorum=1）。master 所在机器整机宕机，还能自动故障转移吗？（True/False）",
+    question="只有 2 台机器，每台一个 Redis + 一个 Sentinel（quorum=1）。主库所在机器整机宕机，还能自动故障转移吗？（True/False）",
     kind="bool",
     wrong_answers=[True, None],
     hint="quorum=1 只让剩下的 Sentinel 能判定客观下线；它还得获得 2 个 Sentinel 中多数的授权。",
@@ -56,7 +56,7 @@ def _two() -> bool:
 
 @exercise(
     "n4.sdown_default_seconds",
-    question="不修改 down-after-milliseconds 时，master 停止响应后至少过多少秒，Sentinel 才会把它标记为主观下线 (SDOWN)？（单位：秒）",
+    question="不修改 down-after-milliseconds 时，主库停止响应后至少过多少秒，Sentinel 才会把它标记为主观下线 (SDOWN)？（单位：秒）",
     kind="number", abs_tol=0.01,
     wrong_answers=[180, 30000, 10, None],
     hint="看 down-after-milliseconds 的默认值，注意单位是毫秒；failover-timeout 是另一个参数。",
@@ -67,7 +67,7 @@ def _sdown() -> float:
 
 @exercise(
     "n4.failover_window",
-    question="down-after-milliseconds 设为 2000，判定下线后 Sentinel 选主并提升新 master 约需 1.5 秒。按 发现时间 + 恢复时间，客户端大约有多少秒写不进去？（单位：秒）",
+    question="down-after-milliseconds 设为 2000，判定下线后 Sentinel 选出领导者并提升新主库约需 1.5 秒。按 发现时间 + 恢复时间，客户端大约有多少秒写不进去？（单位：秒）",
     kind="number", abs_tol=0.05,
     wrong_answers=[2001.5, 1.5, 2, None],
     hint="发现时间就是 down-after-milliseconds（换成秒），再加上故障转移本身的时间。",

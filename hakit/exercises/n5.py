@@ -1,6 +1,6 @@
 """第 N.5 节（总结）的复习小测：选择题，答案填选项字母（多选题填多个字母，如 "A, C"）。
 
-每题的依据写在题目旁边的注释里；勘误编号对应 design.md 的“Facts to use and seed statements to correct”。
+每题的依据写在题目旁边的注释里；勘误编号是书中的勘误（book/errata/eNN.md）。
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def _q1() -> str:
     return "B"
 
 
-# 勘误 1；etcd FAQ https://etcd.io/docs/v3.5/faq/#what-is-failure-tolerance
+# 勘误 E01；etcd FAQ https://etcd.io/docs/v3.6/faq/#what-is-failure-tolerance
 @exercise(
     "n5.q2_majority",
     question="5 个成员的 etcd 集群，写入需要几个成员确认（多数派）？\nA. 5  B. 2  C. 3  D. 4",
@@ -31,36 +31,36 @@ def _q2() -> str:
     return "C"
 
 
-# 勘误 3：https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/high-availability/
+# 勘误 E03：https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/high-availability/
 # 与 kube-controller-manager / kube-scheduler 的 --leader-elect（默认 true）。
 @exercise(
     "n5.q3_controller_manager",
     question=("3 个控制平面节点上都运行着 kube-controller-manager，它们如何工作？\n"
               "A. 三个实例同时工作、分担负载  B. 只需要部署在一个节点上\n"
-              "C. 由 etcd 轮流调度  D. 通过 leader election（Lease）只有一个实例处于活跃状态"),
+              "C. 由 etcd 轮流调度  D. 通过领导者选举（Lease）只有一个实例处于活跃状态"),
     kind="choice",
     wrong_answers=["A", "B", None],
-    hint="API server 是多活 (active-active) 的；controller manager 与 scheduler 不是。",
+    hint="kube-apiserver 是多活（active-active）的；kube-controller-manager 与 kube-scheduler 不是。",
 )
 def _q3() -> str:
     return "D"
 
 
-# 勘误 4：Raft 论文 §5.3，日志条目复制到多数派后即提交。
+# 勘误 E08：Raft 论文 §5.3，日志条目复制到多数派后即提交。
 @exercise(
     "n5.q4_raft_commit",
-    question=("Raft 中 leader 何时可以提交 (commit) 一条日志？\n"
-              "A. 多数派成员把它写入日志之后  B. 所有成员都确认之后（二阶段提交）\n"
-              "C. leader 自己写盘之后  D. 收到客户端的第二次确认之后"),
+    question=("Raft 中 Leader 何时可以提交（commit）一条日志？\n"
+              "A. 多数派成员把它写入日志之后  B. 所有成员都确认之后（两阶段提交）\n"
+              "C. Leader 自己写盘之后  D. 收到客户端的第二次确认之后"),
     kind="choice",
     wrong_answers=["B", "C", None],
-    hint="Raft 的提交是法定人数复制 (quorum replication)，不是二阶段提交。",
+    hint="Raft 的提交是法定人数复制（quorum replication），不是两阶段提交。",
 )
 def _q4() -> str:
     return "A"
 
 
-# 勘误 10：https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#pod-identity
+# 勘误 E26：https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#pod-identity
 @exercise(
     "n5.q5_statefulset",
     question=("（多选）StatefulSet 的 Pod 被删除重建后，哪些保持不变？\n"
@@ -73,7 +73,7 @@ def _q5() -> str:
     return "A, B, D"
 
 
-# 勘误 7、8：dockershim 在 v1.24 移除；kube-proxy userspace 模式在 v1.26 移除。
+# 勘误 E11、E10：dockershim 在 v1.24 移除；kube-proxy userspace 模式在 v1.26 移除。
 # https://kubernetes.io/blog/2022/02/17/dockershim-faq/ ; https://kubernetes.io/docs/reference/networking/virtual-ips/
 @exercise(
     "n5.q6_removed",
@@ -87,15 +87,15 @@ def _q6() -> str:
     return "A, C"
 
 
-# 勘误 11。
+# 勘误 E23。
 @exercise(
     "n5.q7_replicas",
     question=("一个无状态服务要容忍一个节点故障，并在节点维护（drain）时不中断，下列哪组配置最合适？\n"
-              "A. replicas=1  B. replicas=2，不加约束  C. replicas≥2，按 hostname 反亲和分散，并配 PodDisruptionBudget\n"
-              "D. replicas=3，全部固定在同一节点"),
+              "A. replicas: 1  B. replicas: 2，不加约束  C. replicas ≥ 2，按主机名反亲和分散，并配 PodDisruptionBudget\n"
+              "D. replicas: 3，全部固定在同一节点"),
     kind="choice",
     wrong_answers=["B", "A", None],
-    hint="需要冗余（≥2）、分散在不同节点上，以及应对自愿中断 (voluntary disruption) 的 PodDisruptionBudget。",
+    hint="需要冗余（≥2）、分散在不同节点上，以及应对自愿干扰（voluntary disruption）的 PodDisruptionBudget。",
 )
 def _q7() -> str:
     return "C"

@@ -9,7 +9,7 @@ from typing import Optional, Sequence
 
 import plotly.graph_objects as go
 
-from hakit.figures.rollout import _figure
+from hakit.figures._fast import figure as _figure
 from hakit.models import hpa as H
 
 __all__ = ["hpa_figure", "hpa_window_slider_figure", "WINDOW_GRID"]
@@ -30,7 +30,7 @@ def _xy(run: H.HPARun) -> tuple[list, list, list, list]:
 
 
 def _caption(run: H.HPARun, label: str) -> str:
-    w = run.behavior["scaleDown"]["stabilization_window_seconds"]
+    w = run.scale_down_window
     return (f"{label}（scaleDown 稳定窗口 {w} s）：扩缩容 {run.scale_events} 次，"
             f"方向反转 {run.direction_changes} 次")
 
@@ -87,9 +87,10 @@ def _caption_annotation(text: str) -> dict:
 
 
 def _target_shapes(run: H.HPARun, x_end: float) -> list[dict]:
-    t, tol = run.target_value, run.tolerance
+    t, tol = run.target_value, run.tolerances
     return [
-        dict(type="rect", xref="x3", yref="y3", x0=0, x1=x_end, y0=t * (1 - tol), y1=t * (1 + tol),
+        dict(type="rect", xref="x3", yref="y3", x0=0, x1=x_end, y0=t * (1 - tol.scale_down),
+             y1=t * (1 + tol.scale_up),
              fillcolor="rgba(46,125,50,0.12)", line=dict(width=0)),
         dict(type="line", xref="x3", yref="y3", x0=0, x1=x_end, y0=t, y1=t, line=dict(color="#2e7d32", dash="dash")),
         dict(type="line", xref="x2", yref="y2", x0=0, x1=x_end, y0=run.max_replicas, y1=run.max_replicas,
@@ -104,7 +105,7 @@ def hpa_figure(run: H.HPARun, compare: Optional[H.HPARun] = None,
                title: str = "HPA：负载、副本数与每 Pod 指标") -> go.Figure:
     """Load, replicas and per-pod metric over time for one run, optionally against a second
     run (e.g. ``scaleDown.stabilizationWindowSeconds = 0``) drawn dashed in orange. The green band
-    is ``target × (1 ± tolerance)``, the dotted lines minReplicas / maxReplicas."""
+    is the tolerance interval ``target × [1 − scaleDown, 1 + scaleUp]`` (``HPARun.tolerances``), the dotted lines minReplicas / maxReplicas."""
     run = _check(run, "run")
     x_end = run.steps[-1].time
     layout = _base_layout(title, x_end)

@@ -7,7 +7,6 @@ from typing import Sequence
 import plotly.graph_objects as go
 
 from hakit.figures import _fast
-from hakit.figures.availability import nines_of
 from hakit.models import quorum as Q
 
 __all__ = ["P_GRID", "quorum_figure"]
@@ -23,8 +22,9 @@ def quorum_figure(max_n: int = 7, p_grid: Sequence[float] = P_GRID, active: int 
                   rtt_base: float = 0.5, rtt_jitter: float = 1.0, fsync: float = 2.0,
                   send_cost: float = 0.3) -> go.Figure:
     """三栏：(1) 多数派与可容忍故障数；(2) 集群可用性（几个 9），滑块选 p；(3) 期望提交延迟与
-    p99（毫秒，蒙特卡洛；follower RTT = ``rtt_base`` + 指数分布抖动，均值 ``rtt_jitter``；每次确认另加
-    ``fsync``；领导者每发一个 follower 多花 ``send_cost``）。
+    p99（毫秒，:func:`~hakit.models.quorum.commit_latency_mean` / ``commit_latency_quantile``；follower
+    RTT = ``rtt_base`` + 指数分布抖动，均值 ``rtt_jitter``；每次确认另加 ``fsync``；领导者每发一个
+    follower 多花 ``send_cost``）。
 
     要点：偶数 n 不增加容错，可用性反而比 n-1 低；成员越多，要等的确认越多，写越慢。
     """
@@ -47,20 +47,21 @@ def quorum_figure(max_n: int = 7, p_grid: Sequence[float] = P_GRID, active: int 
     ]
 
     def avail(p: float):
-        vals = [Q.cluster_availability(n, p) for n in ns]
-        return [round(nines_of(1 - v), 4) for v in vals], [_pct(v) for v in vals]
+        # p = 1 has infinitely many nines: no point (None) rather than a made-up finite value
+        nines = [Q.cluster_nines(n, p) for n in ns]
+        return ([None if x == float("inf") else round(x, 4) for x in nines],
+                [_pct(Q.cluster_availability(n, p)) for n in ns])
 
     y, t = avail(p_grid[active])
     data.append(dict(type="scatter", x=ns, y=y, text=t, mode="lines+markers", name="集群可用性",
                      line=dict(color="#43a047"),
                      hovertemplate="n=%{x}：%{text}（%{y:.2f} 个 9）<extra></extra>", xaxis="x2", yaxis="y2"))
     avail_idx = len(data) - 1
-    sims = [_latency_mc(n, rtt_base, rtt_jitter, fsync, send_cost) for n in ns]
-    exp = [round(r["mean"], 3) for r in sims]
-    mc = [round(r["p99"], 3) for r in sims]
+    exp = [round(_latency(n, rtt_base, rtt_jitter, fsync, send_cost)[0], 3) for n in ns]
+    mc = [round(_latency(n, rtt_base, rtt_jitter, fsync, send_cost)[1], 3) for n in ns]
     data.append(dict(type="scatter", x=ns, y=exp, mode="lines+markers", name="平均延迟", line=dict(color="#8e24aa"),
                      hovertemplate="n=%{x}：%{y:.2f} ms<extra>平均</extra>", xaxis="x3", yaxis="y3"))
-    data.append(dict(type="scatter", x=ns, y=mc, mode="lines+markers", name="p99 延迟（蒙特卡洛）",
+    data.append(dict(type="scatter", x=ns, y=mc, mode="lines+markers", name="p99 延迟",
                      line=dict(color="#8e24aa", dash="dot"),
                      hovertemplate="n=%{x}：%{y:.2f} ms<extra>p99</extra>", xaxis="x3", yaxis="y3"))
     steps = []
@@ -86,7 +87,7 @@ def quorum_figure(max_n: int = 7, p_grid: Sequence[float] = P_GRID, active: int 
 
 
 @functools.lru_cache(maxsize=256)
-def _latency_mc(n: int, rtt_base: float, rtt_jitter: float, fsync: float, send_cost: float) -> dict:
-    """:func:`hakit.models.quorum.commit_latency_mc` with the figure's fixed seed (``seed=n``) and
-    sample count: a pure function of its arguments, so cached (a fresh copy is returned)."""
-    return dict(Q.commit_latency_mc(n, rtt_base, rtt_jitter, fsync, samples=4000, seed=n, send_cost=send_cost))
+def _latency(n: int, rtt_base: float, rtt_jitter: float, fsync: float, send_cost: float) -> tuple:
+    """(mean, p99) of the model's commit latency: a pure function of its arguments, so cached."""
+    return (Q.commit_latency_mean(n, rtt_base, rtt_jitter, fsync, send_cost),
+            Q.commit_latency_quantile(n, rtt_base, rtt_jitter, fsync, send_cost, 99.0))

@@ -4,21 +4,26 @@
 Pod（https://kubernetes.io/docs/concepts/overview/working-with-objects/owners-dependents/ ）。
 滑块逐步走过一次滚动更新：每一步的 ReplicaSet 大小与 Pod 就绪情况都来自
 :func:`hakit.models.rollout.simulate`（Deployment 控制器的语义），图只负责摆放。
-滑块步骤用 ``method: "update"`` 替换 Pod 轨迹的坐标、颜色与文字，静态书页中无需内核。
+从属关系画成嵌套的框（Deployment ⊃ ReplicaSet ⊃ Pod），与故障域图同一套版式（按 390 px 宽的手机排版）。
+滑块步骤用 ``method: "restyle"`` 替换 Pod 框、标签与图注，静态书页中无需内核。
 """
 from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from hakit.figures import _fast
+from hakit.figures import topology as FT
+
 from hakit.figures.rollout import _COLORS as _ROLLOUT_COLORS
 from hakit.models import rollout as R
+from hakit.models import topology as T
 
 __all__ = ["POD_COLORS", "ownership_states", "ownership_figure", "policy_failure_figure"]
 
 POD_COLORS = _ROLLOUT_COLORS  # one palette for pods of both revisions across the rollout figures
 _POD_NAMES = {
-    "old_ready": "旧模板 Pod（修订版 1）就绪", "old_not_ready": "旧模板 Pod 未就绪",
-    "new_ready": "新模板 Pod（修订版 2）就绪", "new_not_ready": "新模板 Pod 未就绪（启动中）",
+    "old_ready": "修订版 1 Pod 就绪", "old_not_ready": "修订版 1 Pod 未就绪",
+    "new_ready": "修订版 2 Pod 就绪", "new_not_ready": "修订版 2 Pod 未就绪（启动中）",
 }
 _MAX_REPLICAS = 12
 
@@ -43,101 +48,128 @@ def ownership_states(replicas: int = 4, max_surge: R.IntOrPercent = "25%",
     return r, states
 
 
-def _pods(state: dict, width: int) -> tuple[list, list, list, list]:
-    xs, ys, colors, texts = [], [], [], []
-    for side, x0 in (("old", 0.0), ("new", 0.5)):
-        kinds = [f"{side}_ready"] * state[f"{side}_ready"] + [f"{side}_not_ready"] * state[f"{side}_not_ready"]
-        for i, kind in enumerate(kinds):
-            xs.append(round(x0 + (i + 0.5) * 0.5 / width, 4))
-            ys.append(1.0)
-            colors.append(POD_COLORS[kind])
-            texts.append(f"v{1 if side == 'old' else 2}-{i + 1}")
-    return xs, ys, colors, texts
+_POD_W, _POD_H, _KINDS = 38, 20, ("old_ready", "old_not_ready", "new_ready", "new_not_ready")
+_POD_TEXT = {"old_ready": "#ffffff", "old_not_ready": "#0d47a1", "new_ready": "#ffffff", "new_not_ready": "#4e342e"}
+
+
+def _rs_geometry(replicas: int, max_total: int) -> dict:
+    """两个 ReplicaSet 框并排放在 Deployment 框里；框高按整个过程中最多的 Pod 数固定。"""
+    pad, gap, head = 6, 6, 38
+    rs_w = (FT.WIDTH - 2 * pad - gap) / 2
+    per_row = max(1, int((rs_w - 2 * pad + 4) // (_POD_W + 4)))
+    rows = -(-max_total // per_row)
+    rs_h = 40 + rows * (_POD_H + 4) + pad
+    return dict(pad=pad, gap=gap, head=head, rs_w=rs_w, per_row=per_row, rs_h=rs_h,
+                rs_x=(pad, pad + rs_w + gap), rs_y=head, dep_h=head + rs_h + pad)
+
+
+def _frame(i: int, st: dict, geo: dict, app: str, r: R.Rollout, replicas: int) -> dict:
+    boxes = {k: ([], []) for k in _KINDS}
+    labels = {k: ([], [], []) for k in _KINDS}
+    for side, x0 in zip(("old", "new"), geo["rs_x"]):
+        kinds = [f"{side}_ready"] * st[f"{side}_ready"] + [f"{side}_not_ready"] * st[f"{side}_not_ready"]
+        for j, kind in enumerate(kinds):
+            px = x0 + geo["pad"] + (j % geo["per_row"]) * (_POD_W + 4)
+            py = geo["rs_y"] + 40 + (j // geo["per_row"]) * (_POD_H + 4)
+            xs, ys = boxes[kind]
+            xs += [px, px + _POD_W, px + _POD_W, px, px, None]
+            ys += [py, py, py + _POD_H, py + _POD_H, py, None]
+            lx, ly, lt = labels[kind]
+            lx.append(px + _POD_W / 2)
+            ly.append(py + _POD_H / 2)
+            lt.append(f"v{1 if side == 'old' else 2}-{j + 1}")
+    created = i > 0
+    head_x = [geo["pad"], geo["rs_x"][0] + geo["pad"], geo["rs_x"][0] + geo["pad"],
+              geo["rs_x"][1] + geo["pad"], geo["rs_x"][1] + geo["pad"]]
+    head_y = [14, geo["rs_y"] + 11, geo["rs_y"] + 28, geo["rs_y"] + 11, geo["rs_y"] + 28]
+    head_t = [f"<b>Deployment {app}</b> · replicas={replicas}",
+              f"<b>ReplicaSet {app}-v1</b>", f"修订版 1 · replicas={st['old_replicas']}",
+              f"<b>ReplicaSet {app}-v2</b>" if created else "修订版 2 的 ReplicaSet",
+              f"修订版 2 · replicas={st['new_replicas']}" if created else "尚未创建"]
+    caption = FT.wrap(f"第 {i} 步，t = {st['time']:g} s：{st['action']}\n"
+                      f"可用 {st['available']}（下限 replicas − maxUnavailable = {r.min_available}），"
+                      f"Pod 共 {st['total_pods']}（上限 replicas + maxSurge = {r.max_total}）", FT.WIDTH, 11)
+    x2, y2 = geo["rs_x"][1], geo["rs_y"]
+    rs2 = ([x2, x2 + geo["rs_w"], x2 + geo["rs_w"], x2, x2, None],
+           [y2, y2, y2 + geo["rs_h"], y2 + geo["rs_h"], y2, None])
+    xs = [rs2[0] if created else [], [] if created else rs2[0]] + [boxes[k][0] for k in _KINDS] + \
+         [labels[k][0] for k in _KINDS] + [head_x, [0]]
+    ys = [rs2[1] if created else [], [] if created else rs2[1]] + [boxes[k][1] for k in _KINDS] + \
+         [labels[k][1] for k in _KINDS] + [head_y, [geo["dep_h"] + 8]]
+    texts = [[], []] + [[] for _ in _KINDS] + [labels[k][2] for k in _KINDS] + [head_t, ["<br>".join(caption)]]
+    return {"x": xs, "y": ys, "text": texts}, len(caption)
+
+
+def _ownership_traces(geo: dict) -> list[dict]:
+    """静态：Deployment 框与修订版 1 的 ReplicaSet 框。动态（与 :func:`_frame` 的顺序一致）：修订版 2 的框
+    （已创建 / 尚未创建两种样式）、四类 Pod 框与它们的标签、标题文字、图注。"""
+    def box(fill, line, dash="solid", width=1.2):
+        return dict(type="scatter", mode="lines", fill="toself", fillcolor=fill, hoverinfo="skip", showlegend=False,
+                    line=dict(color=line, width=width, dash=dash))
+    text = lambda size, color, pos="middle center": dict(  # noqa: E731
+        type="scatter", mode="text", hoverinfo="skip", showlegend=False, textposition=pos,
+        textfont=dict(size=size, color=color))
+    w, x1 = FT.WIDTH, geo["rs_x"][0]
+    static = [dict(box("#f3f6f9", "#607d8b"), x=[0, w, w, 0, 0], y=[0, 0, geo["dep_h"], geo["dep_h"], 0]),
+              dict(box("#e3f2fd", "#1565c0"), x=[x1, x1 + geo["rs_w"], x1 + geo["rs_w"], x1, x1],
+                   y=[geo["rs_y"], geo["rs_y"], geo["rs_y"] + geo["rs_h"], geo["rs_y"] + geo["rs_h"], geo["rs_y"]])]
+    dynamic = [box("#e8f5e9", "#2e7d32"), box("#fafafa", "#9e9e9e", "dot")]
+    dynamic += [box(POD_COLORS[k], "#263238", width=0.8) for k in _KINDS]
+    dynamic += [text(10, _POD_TEXT[k]) for k in _KINDS]
+    dynamic += [text(10, "#263238", "middle right"), text(11, "#263238", "bottom right")]
+    return static + dynamic
 
 
 def ownership_figure(replicas: int = 4, max_surge: R.IntOrPercent = "25%", max_unavailable: R.IntOrPercent = "25%",
                      startup_seconds: float = 10, app: str = "web",
                      title: str | None = None) -> go.Figure:
-    """Deployment、两个 ReplicaSet 与它们的 Pod；滑块逐步走过一次滚动更新。"""
+    """Deployment 框里两个 ReplicaSet 框，框里是它们的 Pod（从属关系画成嵌套）；滑块逐步走过一次滚动更新。"""
     r, states = ownership_states(replicas, max_surge, max_unavailable, startup_seconds)
-    width = max(replicas + r.max_surge, 1)
-    fig = go.Figure()
-    for kind, color in POD_COLORS.items():  # 图例
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=_POD_NAMES[kind],
-                                 marker=dict(color=color, size=12)))
-    top = dict(x=[0.5, 0.25, 0.75], y=[3.0, 2.0, 2.0])
+    geo = _rs_geometry(replicas, max(max(s["old_ready"] + s["old_not_ready"], s["new_ready"] + s["new_not_ready"])
+                                     for s in states))
+    data = _ownership_traces(geo)
+    frames = [_frame(i, st, geo, app, r, replicas) for i, st in enumerate(states)]
+    n_static = 2
+    dyn = list(range(n_static, len(data)))
+    for j, k in enumerate(dyn):
+        for key, vals in frames[0][0].items():
+            data[k][key] = vals[j]
+    legend_y = geo["dep_h"] + 8 + 15.5 * max(n for _, n in frames) + 6
+    legend = _pod_legend(legend_y)
+    plot_h = legend_y + 18 * 2 + 4
+    steps = [dict(method="restyle", label=str(i), args=[fr, dyn]) for i, (fr, _) in enumerate(frames)]
+    layout = FT.base_layout(title or f"Deployment → ReplicaSet → Pod：一次滚动更新\nreplicas={replicas}，"
+                                     f"maxSurge={max_surge}，maxUnavailable={max_unavailable}", plot_h, 2)
+    layout["sliders"] = [dict(active=0, steps=steps, currentvalue=dict(prefix="步骤 ", font=dict(size=12)),
+                              x=0, len=1.0, y=1 + (6 + 2 * FT._MENU_H) / plot_h, yanchor="top",
+                              pad=dict(t=0, b=0, l=4, r=4), font=dict(size=10))]
+    return _fast.figure(data + legend, layout)
 
-    def owner_edges(state: dict, pod_x: list) -> tuple[list, list]:
-        ex, ey = [0.5, 0.25, None], [3, 2, None]
-        if state is not states[0]:
-            ex, ey = ex + [0.5, 0.75, None], ey + [3, 2, None]
-        n_old = state["old_ready"] + state["old_not_ready"]
-        for i, x in enumerate(pod_x):
-            ex += [0.25 if i < n_old else 0.75, x, None]
-            ey += [2, 1, None]
-        return ex, ey
 
-    def labels(state: dict) -> list[str]:
-        new_exists = state is not states[0]
-        return [
-            f"Deployment {app}<br>replicas={replicas}",
-            f"ReplicaSet {app}-v1（修订版 1）<br>spec.replicas={state['old_replicas']}",
-            (f"ReplicaSet {app}-v2（修订版 2）<br>spec.replicas={state['new_replicas']}" if new_exists
-             else "（修订版 2 的 ReplicaSet 尚未创建）"),
-        ]
-
-    def caption(i: int, state: dict) -> list[dict]:
-        text = (f"第 {i} 步，t = {state['time']:g} s：{state['action']}<br>"
-                f"可用 {state['available']}（下限 replicas − maxUnavailable = {r.min_available}），"
-                f"Pod 共 {state['total_pods']}（上限 replicas + maxSurge = {r.max_total}）")
-        return [dict(text=text, x=0, y=-0.02, xref="paper", yref="paper", xanchor="left", yanchor="top",
-                     showarrow=False, align="left", font=dict(size=12))]
-
-    px, py, pc, pt = _pods(states[0], width)
-    ex, ey = owner_edges(states[0], px)
-    fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", name="ownerReferences（被拥有）",
-                             line=dict(color="#90a4ae", width=1.2), hoverinfo="skip"))
-    edge_idx = len(fig.data) - 1
-    fig.add_trace(go.Scatter(x=top["x"], y=top["y"], mode="markers+text", text=labels(states[0]),
-                             textposition=["top center", "bottom center", "bottom center"], showlegend=False,
-                             marker=dict(size=[26, 20, 20], symbol=["star-diamond", "square", "square"],
-                                         color=["#455a64", "#1565c0", "#bdbdbd"]),
-                             hoverinfo="text", textfont=dict(size=11)))
-    node_idx = len(fig.data) - 1
-    fig.add_trace(go.Scatter(x=px, y=py, mode="markers+text", text=pt, textposition="bottom center",
-                             marker=dict(size=18, color=pc, line=dict(color="#263238", width=0.8)),
-                             showlegend=False, hoverinfo="text", textfont=dict(size=9)))
-    pod_idx = len(fig.data) - 1
-
-    steps = []
-    for i, st in enumerate(states):
-        px, py, pc, pt = _pods(st, width)
-        ex, ey = owner_edges(st, px)
-        steps.append(dict(method="update", label=f"{i}（{st['time']:g}s）", args=[
-            {"x": [ex, top["x"], px], "y": [ey, top["y"], py], "text": [None, labels(st), pt],
-             "marker.color": [None, ["#455a64", "#1565c0", "#2e7d32" if i else "#bdbdbd"], pc]},
-            {"annotations": caption(i, st)},
-            [edge_idx, node_idx, pod_idx]]))
-    fig.update_layout(
-        template="plotly_white", height=560,
-        title=dict(text=title or f"Deployment → ReplicaSet → Pod：一次滚动更新<br><sup>replicas={replicas}，"
-                                 f"maxSurge={max_surge}，maxUnavailable={max_unavailable}</sup>", x=0.01,
-                   y=0.98, yanchor="top", font=dict(size=14)),
-        xaxis=dict(visible=False, range=[-0.02, 1.02]), yaxis=dict(visible=False, range=[0.5, 3.6]),
-        legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", font=dict(size=10)),
-        margin=dict(l=10, r=10, t=140, b=150), annotations=caption(0, states[0]),
-        sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix="步骤 "), y=-0.12, yanchor="top",
-                      x=0.0, len=1.0, pad=dict(t=30))],
-    )
-    return fig
+def _pod_legend(y: float) -> list[dict]:
+    xs, ys, tx, cols, names = [], [], [], [], []
+    for j, k in enumerate(_KINDS):
+        col, row = j % 2, j // 2
+        xs.append(6 + col * FT.WIDTH / 2)
+        ys.append(y + 8 + row * 18)
+        tx.append(14 + col * FT.WIDTH / 2)
+        cols.append(POD_COLORS[k])
+        names.append(_POD_NAMES[k])
+    return [dict(type="scatter", mode="markers", hoverinfo="skip", showlegend=False, x=xs, y=ys,
+                 marker=dict(symbol="square", size=10, color=cols, line=dict(color="#263238", width=0.5))),
+            dict(type="scatter", mode="text", hoverinfo="skip", showlegend=False, x=tx, y=ys, text=names,
+                 textposition="middle right", textfont=dict(size=10, color="#37474f"))]
 
 
 # ---------------------------------------------------------------------------------------------
 # 放置策略 × 单点故障（源章节 N.3.1 的五个潜在故障点）
 # ---------------------------------------------------------------------------------------------
-_KIND_SYMBOL = {"datacenter": "square", "host": "square", "vm": "square-open", "node": "circle", "pod": "circle",
-                "storage": "diamond", "service": "star", "app": "star-diamond", "etcd_member": "hexagon",
-                "component": "triangle-up", "etcd_cluster": "hexagram", "region": "diamond-wide", "rack": "square"}
+def _policy_caption(name: str, g, imp, service: str) -> str:
+    ready, total, ok = imp.services[service]
+    pend = len(g.nodes[service]["placement"].pending) if "placement" in g.nodes[service] else 0
+    head = (f"{name}：{T.label_of(g, service)} {ready}/{total} 就绪" + (f"（{pend} 个 Pending）" if pend else "")
+            + ("，仍可用" if ok else "，不可用"))
+    return head + "\n" + imp.summary()
 
 
 def policy_failure_figure(graphs: "dict[str, object]", choices: "list[tuple[str, list[str]]]",
@@ -145,95 +177,51 @@ def policy_failure_figure(graphs: "dict[str, object]", choices: "list[tuple[str,
     """同一组故障域上的几种 Pod 放置（``graphs``：显示名 -> 拓扑图），一个下拉菜单选放置策略，
     另一个下拉菜单选故障（``choices``：``(显示名, [节点…])``，节点必须在每张图中都存在）。
 
-    策略菜单只切换各图轨迹的可见性，故障菜单只改各图节点的颜色与图注，两者互不覆盖。颜色与
-    图注由 :func:`hakit.models.topology.impact` 预先算好，颜色含义同 :mod:`hakit.figures.topology`。
+    每张图画成嵌套的故障域框（:func:`hakit.figures.topology.graph_block`）。策略菜单只切换各图轨迹的
+    可见性，故障菜单只改各图的框、影响路径与图注（都是 ``restyle``），两者互不覆盖。颜色与图注由
+    :func:`hakit.models.topology.impact` 预先算好。
     """
-    from hakit.figures.topology import COLORS, STATUS_NAMES, layered_layout
-    from hakit.models import topology as T
-
     if not graphs:
         raise ValueError("graphs: Required value: 至少需要一张拓扑图")
     if not choices:
         raise ValueError("choices: Required value: 至少需要一个故障选项")
     for name, g in graphs.items():
         T.validate(g)
-        for label, nodes in choices:
+        if service not in g:
+            raise ValueError(f"service: Not found: {service!r}: 图“{name}”中没有这个服务")
+        for _, nodes in choices:
             missing = [n for n in nodes if n not in g]
             if missing:
                 raise ValueError(f"choices: Not found: {', '.join(missing)}: 图“{name}”中没有这些节点")
-    fig = go.Figure()
-    for status, color in COLORS.items():
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=STATUS_NAMES[status],
-                                 marker=dict(color=color, size=10)))
-    n_legend = len(fig.data)
-    per_graph: list[tuple[int, int, int]] = []
-    colors_by: list[list[list[str]]] = []
-    captions_by: list[list[str]] = []
-    ymin, ymax = 0.0, 0.0
+    data: list[dict] = []
+    own: list[list[int]] = []      # 每张图自己的轨迹下标
+    dyn: list[int] = []            # 所有图的动态轨迹下标（故障菜单一起更新）
+    frames: list[dict] = [{} for _ in choices]
+    plot_h = 0.0
     for gi, (name, g) in enumerate(graphs.items()):
-        pos = layered_layout(g)
-        nodes = list(g.nodes)
-        ymin = min(ymin, min(p[1] for p in pos.values()))
-        ymax = max(ymax, max(p[1] for p in pos.values()))
-        ex, ey = [], []
-        for u, v in g.edges():
-            ex += [round(pos[u][0], 3), round(pos[v][0], 3), None]
-            ey += [pos[u][1], pos[v][1], None]
         imps = [T.impact(g, failed) for _, failed in choices]
-        cols = [[COLORS[imp.status(n)] for n in nodes] for imp in imps]
-        caps = []
-        for imp in imps:
-            ready, total, ok = imp.services[service]
-            pend = len(g.nodes[service]["placement"].pending) if "placement" in g.nodes[service] else 0
-            caps.append(f"<b>{name}</b>：{service} {ready}/{total} 就绪" + (f"（{pend} 个 Pending）" if pend else "")
-                        + ("，<b>仍可用</b>" if ok else "，<b>不可用</b>"))
-        colors_by.append(cols)
-        captions_by.append(caps)
-        vis = gi == 0
-        fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", line=dict(color="#b0bec5", width=1), hoverinfo="skip",
-                                 showlegend=False, visible=vis))
-        e_idx = len(fig.data) - 1
-        fig.add_trace(go.Scatter(
-            x=[round(pos[n][0], 3) for n in nodes], y=[pos[n][1] for n in nodes], mode="markers+text",
-            text=[T.label_of(g, n) for n in nodes], textposition="bottom center", textfont=dict(size=9),
-            hovertext=[T.label_of(g, n) for n in nodes], hoverinfo="text", showlegend=False, visible=vis,
-            marker=dict(size=15, color=cols[0], symbol=[_KIND_SYMBOL.get(g.nodes[n]["kind"], "circle") for n in nodes],
-                        line=dict(color="#263238", width=0.8))))
-        n_idx = len(fig.data) - 1
-        fig.add_trace(go.Scatter(x=[0], y=[ymin - 0.9], mode="text", text=[caps[0]], textposition="middle right",
-                                 showlegend=False, hoverinfo="skip", visible=vis, textfont=dict(size=13)))
-        per_graph.append((e_idx, n_idx, len(fig.data) - 1))
-    for (_, _, c_idx) in per_graph:  # 图注统一放在最低处
-        fig.data[c_idx].y = [ymin - 0.9]
-    total = len(fig.data)
-    buttons = []
+        block = FT.graph_block(g, imps, caption=[_policy_caption(name, g, imp, service) for imp in imps])
+        plot_h = max(plot_h, block.height)
+        start = len(data)
+        for t in block.dynamic + block.static + block.legend:
+            data.append(dict(t, visible=gi == 0))
+        own.append(list(range(start, len(data))))
+        dyn += list(range(start, start + len(block.dynamic)))
+        for ci, fr in enumerate(block.frames):
+            for key, vals in fr.items():
+                frames[ci].setdefault(key, []).extend(vals)
+    policy_buttons = []
     for gi, name in enumerate(graphs):
-        visible = [True] * n_legend + [False] * (total - n_legend)
-        for k in per_graph[gi]:
+        visible = [False] * len(data)
+        for k in own[gi]:
             visible[k] = True
-        buttons.append(dict(method="update", label=name, args=[{"visible": visible}]))
-    steps = []
-    for ci, (label, _) in enumerate(choices):
-        idx = [k for trip in per_graph for k in trip[1:]]
-        marker_colors, texts = [], []
-        for gi in range(len(graphs)):
-            marker_colors += [colors_by[gi][ci], None]
-            texts += [[T.label_of(list(graphs.values())[gi], n) for n in list(graphs.values())[gi].nodes],
-                      [captions_by[gi][ci]]]
-        steps.append(dict(method="restyle", label=label, args=[{"marker.color": marker_colors, "text": texts}, idx]))
-    fig.update_layout(
-        template="plotly_white", height=680, title=dict(text=title, x=0.01, y=0.99, yanchor="top"),
-        xaxis=dict(visible=False), yaxis=dict(visible=False, range=[ymin - 1.3, ymax + 0.4]),
-        margin=dict(l=10, r=10, t=170, b=20), hovermode="closest",
-        legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=10)),
-        annotations=[dict(text="放置策略：", x=0, y=1.2, xref="paper", yref="paper", xanchor="left",
-                          yanchor="middle", showarrow=False),
-                     dict(text="故障：", x=0, y=1.1, xref="paper", yref="paper", xanchor="left",
-                          yanchor="middle", showarrow=False)],
-        # 两个下拉菜单：策略只切换可见性（update），故障只改颜色与图注（restyle），互不覆盖
-        updatemenus=[dict(type="dropdown", buttons=buttons, active=0, x=0.14, xanchor="left", y=1.2,
-                          yanchor="middle", showactive=True),
-                     dict(type="dropdown", buttons=steps, active=0, x=0.14, xanchor="left", y=1.1,
-                          yanchor="middle", showactive=True)],
-    )
-    return fig
+        policy_buttons.append(dict(method="restyle", label=name, args=[{"visible": visible}]))
+    failure_buttons = [dict(method="restyle", label=label, args=[frames[ci], dyn])
+                       for ci, (label, _) in enumerate(choices)]
+    layout = FT.base_layout(title, plot_h, 2)
+    m1, a1 = FT.menu(policy_buttons, plot_h, 1, "放置策略：")
+    m0, a0 = FT.menu(failure_buttons, plot_h, 0, "故障：", )
+    m0["pad"] = m1["pad"]
+    layout["updatemenus"] = [m1, m0]
+    layout["annotations"] += [a1, a0]
+    return _fast.figure(data, layout)

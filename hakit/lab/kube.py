@@ -120,6 +120,51 @@ def check_context(name: Optional[str], environ: Optional[dict] = None) -> str:
     )
 
 
+def server_is_on_this_machine(name: str, server: Optional[str]) -> bool:
+    """Whether the API server URL of a local-looking context is on the learner's machine.
+
+    Decision (no DNS lookup, nothing sent): kind, k3d, Docker Desktop, Rancher Desktop and
+    OrbStack publish the API server on the host, so only loopback (127.0.0.0/8, ::1,
+    ``localhost``) or the unspecified address (``0.0.0.0``, which k3d may write) counts.
+    ``minikube`` may also use the address of its VM or of its container on a Docker bridge
+    (192.168.49.2 with the docker driver): any private address (RFC 1918, IPv6 ULA) is
+    accepted for it, a public address never.
+    """
+    import ipaddress
+    import urllib.parse
+
+    host = urllib.parse.urlsplit(server or "").hostname
+    if not host:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if ip.is_loopback or ip.is_unspecified:
+        return True
+    private = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")  # RFC 1918, RFC 4193
+    return name == "minikube" and any(ip in ipaddress.ip_network(n) for n in private)
+
+
+def check_server(name: str, server: Optional[str], environ: Optional[dict] = None) -> str:
+    """Refuse a local-looking context whose API server is elsewhere (``ContextRefused``).
+
+    A context allowed by its exact name in ``HAKIT_ALLOW_CONTEXT`` is not checked.
+    """
+    env = os.environ if environ is None else environ
+    if (env.get(ALLOW_ENV) or "").strip() == name:
+        return name
+    if is_local_context(name) and not server_is_on_this_machine(name, server):
+        raise ContextRefused(
+            f"拒绝连接 context {name!r}：名字像本机集群，API server 却是 {server!r}，不在本机"
+            f"（kind、k3d 只应是 127.0.0.1 或 localhost；minikube 还可以是它的私有地址）。"
+            f"本实验会停掉节点、驱逐 Pod，不能在别人的集群上做。如果你确认它可以随意破坏，"
+            f"设置环境变量 {ALLOW_ENV}={name} 后重启内核。")
+    return name
+
+
 def _kubeconfig_path(kubeconfig: Optional[str]) -> str:
     if kubeconfig:
         return kubeconfig
@@ -160,6 +205,7 @@ def connect(context: Optional[str] = None, *, kubeconfig: Optional[str] = None,
                                  persist_config=False)
     except Exception as exc:
         raise ClusterUnavailable(f"无法读取 kubeconfig 中的 context {name!r}：{exc}。" + MAKE_CLUSTER_HINT) from None
+    check_server(name, cfg.host)  # before anything is sent
     cfg.retries = 0
     api = client.ApiClient(configuration=cfg)
     try:
@@ -640,9 +686,14 @@ class Cluster:
                 stopped.append(n)
             yield stopped
         finally:
+            failed = []
             for n in reversed(stopped):
-                with contextlib.suppress(Exception):
+                try:
                     self.start_node(n)
+                except Exception as exc:  # noqa: BLE001 - try the others, then say which stayed down
+                    failed.append(f"{n}（{exc}）")
+            if failed:
+                raise RuntimeError("这些节点没能重新启动，请手动 `docker start`：" + "，".join(failed))
 
 
 # --------------------------------------------------------------------------- lab routines

@@ -27,7 +27,12 @@ from __future__ import annotations
 
 import atexit
 import collections
+import ctypes
+import functools
+import math
 import os
+import queue
+import sys
 import shutil
 import signal
 import socket
@@ -47,6 +52,9 @@ __all__ = [
     "ProcessSet",
     "leftover_processes",
     "cleanup_all",
+    "check_seconds",
+    "sweep_stale",
+    "OWNER_FILE",
 ]
 
 
@@ -85,6 +93,16 @@ def require_binary(name: str, debian_pkg: str, brew_pkg: str) -> str:
     )
 
 
+def check_seconds(name: str, value: Any, allow_zero: bool = False) -> float:
+    """Return ``value`` as float seconds; ``ValueError`` unless it is a finite number > 0
+    (>= 0 with ``allow_zero``). NaN and infinity are refused: no wait may be unbounded."""
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if not ok or value < 0 or (value == 0 and not allow_zero):
+        bound = "非负" if allow_zero else "正"
+        raise ValueError(f"{name}: Invalid value: {value!r}: 必须是有限的{bound}秒数")
+    return float(value)
+
+
 def wait_until(predicate: Callable[[], Any], timeout: float, what: str, interval: float = 0.05) -> Any:
     """Call ``predicate()`` every ``interval`` seconds until it returns a truthy value; return it.
 
@@ -93,10 +111,8 @@ def wait_until(predicate: Callable[[], Any], timeout: float, what: str, interval
     seconds raise ``TimeoutError("等待超时（{timeout} s）：{what}")``. The predicate is always
     called at least once.
     """
-    if timeout is None or timeout < 0:
-        raise ValueError(f"timeout: Invalid value: {timeout!r}: 必须是非负的秒数")
-    if interval <= 0:
-        raise ValueError(f"interval: Invalid value: {interval!r}: 必须是正的秒数")
+    check_seconds("timeout", timeout, allow_zero=True)
+    check_seconds("interval", interval)
     deadline = time.monotonic() + timeout
     last_exc: BaseException | None = None
     while True:
@@ -123,6 +139,7 @@ _registry_lock = threading.RLock()
 _live_processes: "set[ManagedProcess]" = set()
 _live_sets: "set[ProcessSet]" = set()
 _sigterm_installed = False
+_atexit_registered = False
 _previous_sigterm: Any = None
 
 
@@ -162,16 +179,218 @@ def _on_sigterm(signum, frame):  # pragma: no cover - exercised in a subprocess 
 def _install_handlers() -> None:
     global _sigterm_installed, _previous_sigterm
     with _registry_lock:
-        if _sigterm_installed:
+        global _atexit_registered
+        if not _atexit_registered:
+            atexit.register(cleanup_all)
+            _atexit_registered = True
+        # only the main thread may set a signal handler: retried until a main-thread call succeeds
+        if _sigterm_installed or threading.current_thread() is not threading.main_thread():
             return
-        _sigterm_installed = True
-        atexit.register(cleanup_all)
-        if threading.current_thread() is threading.main_thread():
+        try:
+            _previous_sigterm = signal.getsignal(signal.SIGTERM)
+            signal.signal(signal.SIGTERM, _on_sigterm)
+            _sigterm_installed = True
+        except (ValueError, OSError):  # not allowed here (embedded interpreter)
+            _previous_sigterm = None
+            _sigterm_installed = True
+
+
+# --------------------------------------------------------------------------------------------
+# children never outlive this interpreter
+# --------------------------------------------------------------------------------------------
+# Three layers, so that a SIGKILLed kernel (nbval timeout, OOM, forced restart) leaves nothing:
+# 1. Linux: every child asks for SIGKILL when its parent dies (prctl PR_SET_PDEATHSIG, prctl(2)).
+#    The "parent" is the *thread* that forked (prctl(2): "the parent thread"), so children are
+#    forked from the main thread or from one long-lived daemon thread, never from a short-lived one.
+# 2. A watchdog process (its own session, no death signal) holds the read end of a pipe; at EOF
+#    (this interpreter is gone) it SIGKILLs every process whose command line names one of our
+#    temp dirs and removes those dirs. Also covers macOS, which has no PR_SET_PDEATHSIG.
+# 3. At the next start, :func:`sweep_stale` removes hakit-* dirs whose owner process is dead
+#    (and kills what still runs from them): the case where the watchdog was killed too.
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_prctl = None
+if sys.platform.startswith("linux"):
+    try:
+        _prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # no libc symbol: layers 2 and 3 still apply
+        _prctl = None
+
+#: Written into every ProcessSet temp dir: "<pid> <start time>" of the interpreter that owns it.
+OWNER_FILE = ".hakit-owner"
+#: Temp dirs of every lab start with this; :func:`sweep_stale` looks only at these.
+TEMP_PREFIX = "hakit-"
+
+
+def _child_setup(parent_pid: int) -> None:  # runs in the child between fork and exec
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent_pid:  # the parent died before prctl took effect
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+_spawn_queue: "queue.Queue | None" = None
+
+
+def _spawner_loop(q: "queue.Queue") -> None:
+    while True:
+        fn, box, done = q.get()
+        try:
+            box.append((True, fn()))
+        except BaseException as e:  # noqa: BLE001 - handed back to the caller
+            box.append((False, e))
+        done.set()
+
+
+def _spawn(argv, **kw) -> subprocess.Popen:
+    """``subprocess.Popen`` with the death signal, forked from a thread that lives as long as
+    the interpreter (the main thread, or else one daemon spawner thread)."""
+    global _spawn_queue
+    if _prctl is not None:
+        kw["preexec_fn"] = functools.partial(_child_setup, os.getpid())
+    _watchdog()
+    call = functools.partial(subprocess.Popen, argv, **kw)
+    if _prctl is None or threading.current_thread() is threading.main_thread():
+        return call()
+    with _registry_lock:
+        if _spawn_queue is None:
+            _spawn_queue = queue.Queue()
+            threading.Thread(target=_spawner_loop, args=(_spawn_queue,), name="hakit-spawner",
+                             daemon=True).start()
+    box: list = []
+    done = threading.Event()
+    _spawn_queue.put((call, box, done))
+    done.wait()
+    ok, value = box[0]
+    if not ok:
+        raise value
+    return value
+
+
+_WATCHDOG_SRC = r"""
+import os, shutil, signal, subprocess, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+dirs = set()
+for line in sys.stdin:
+    op, _, d = line.rstrip("\n").partition(" ")
+    (dirs.add if op == "+" else dirs.discard)(d)
+def pids_using(d):
+    out = []
+    if os.path.isdir("/proc"):
+        for e in os.listdir("/proc"):
+            if e.isdigit():
+                try:
+                    with open("/proc/%s/cmdline" % e, "rb") as f:
+                        if d.encode() in f.read():
+                            out.append(int(e))
+                except OSError:
+                    pass
+    else:
+        ps = subprocess.run(["ps", "-axo", "pid=,command="], capture_output=True, text=True).stdout
+        out = [int(l.split()[0]) for l in ps.splitlines() if d in l]
+    return [p for p in out if p != os.getpid()]
+for d in dirs:
+    for p in pids_using(d):
+        try:
+            os.kill(p, signal.SIGKILL)
+        except OSError:
+            pass
+    shutil.rmtree(d, ignore_errors=True)
+"""
+_watchdog_proc: "subprocess.Popen | None" = None
+
+
+def _watchdog() -> "subprocess.Popen | None":
+    """Start the watchdog once per interpreter (and again if it died); None if impossible."""
+    global _watchdog_proc
+    with _registry_lock:
+        if _watchdog_proc is not None and _watchdog_proc.poll() is None:
+            return _watchdog_proc
+        try:
+            _watchdog_proc = subprocess.Popen(
+                [sys.executable, "-c", _WATCHDOG_SRC], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True, text=True)
+        except OSError:
+            _watchdog_proc = None
+            return None
+        for ps in _live_sets:  # a restarted watchdog learns the dirs that already exist
+            for d in ps.dirs:
+                _watchdog_proc.stdin.write(f"+ {d}\n")
+        _watchdog_proc.stdin.flush()
+        return _watchdog_proc
+
+
+def _watchdog_note(op: str, d: Path) -> None:
+    with _registry_lock:
+        w = _watchdog()
+        if w is None:
+            return
+        try:
+            w.stdin.write(f"{op} {d}\n")
+            w.stdin.flush()
+        except (OSError, ValueError):  # watchdog gone: layer 3 (sweep_stale) still applies
+            pass
+
+
+def _start_time(pid: int) -> str | None:
+    """Start time of ``pid`` (field 22 of /proc/<pid>/stat) or "" without /proc; None if gone."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return "" if not Path("/proc").is_dir() else None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def _owner_alive(d: Path) -> bool | None:
+    """True/False from the dir's owner file; None when it has none (not ours to judge yet)."""
+    try:
+        pid_s, _, start = (d / OWNER_FILE).read_text().strip().partition(" ")
+    except OSError:
+        return None
+    now = _start_time(int(pid_s)) if pid_s.isdigit() else None
+    return now is not None and (now == start or now == "")
+
+
+def sweep_stale(tmpdir: str | os.PathLike | None = None, grace_s: float = 60.0) -> dict:
+    """Remove ``hakit-*`` temp dirs left by a dead interpreter and kill what still runs there.
+
+    A dir is stale when its owner file names a process that no longer exists, or when it has no
+    owner file, is older than ``grace_s`` and no process names it. Returns
+    ``{"killed": [pids], "removed": [dirs]}``.
+    """
+    check_seconds("grace_s", grace_s, allow_zero=True)
+    base = Path(tmpdir or tempfile.gettempdir())
+    killed, removed = [], []
+    try:
+        candidates = [d for d in base.iterdir() if d.name.startswith(TEMP_PREFIX) and d.is_dir()]
+    except OSError:
+        return {"killed": killed, "removed": removed}
+    for d in candidates:
+        alive = _owner_alive(d)
+        users = leftover_processes(str(d))
+        if alive is None:
             try:
-                _previous_sigterm = signal.getsignal(signal.SIGTERM)
-                signal.signal(signal.SIGTERM, _on_sigterm)
-            except (ValueError, OSError):  # not allowed here (embedded interpreter)
-                _previous_sigterm = None
+                old = time.time() - d.stat().st_mtime > grace_s
+            except OSError:
+                continue
+            if users or not old:
+                continue
+        elif alive:
+            continue
+        for pid in users:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+            except OSError:
+                pass
+        shutil.rmtree(d, ignore_errors=True)
+        removed.append(str(d))
+    return {"killed": killed, "removed": removed}
 
 
 # --------------------------------------------------------------------------------------------
@@ -227,15 +446,19 @@ class ManagedProcess:
             full_env = dict(os.environ)
             full_env.update({str(k): str(v) for k, v in self.env.items()})
         _install_handlers()
-        self._popen = subprocess.Popen(
-            self.argv,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            env=full_env,
-            start_new_session=True,
-            close_fds=True,
-        )
+        try:
+            self._popen = _spawn(
+                self.argv,
+                stdin=subprocess.DEVNULL,
+                stdout=self._log,
+                stderr=subprocess.STDOUT,
+                env=full_env,
+                start_new_session=True,
+                close_fds=True,
+            )
+        except BaseException:
+            self._close_log()
+            raise
         self.paused = False
         with _registry_lock:
             _live_processes.add(self)
@@ -348,6 +571,7 @@ class ProcessSet:
         self.dirs: list[Path] = []
         self.closed = False
         _install_handlers()
+        self.swept = sweep_stale()
         with _registry_lock:
             _live_sets.add(self)
 
@@ -374,8 +598,13 @@ class ProcessSet:
         """A fresh temporary directory that is removed on close."""
         if self.closed:
             raise RuntimeError(f"{self.name} 已关闭，不能再创建目录")
+        if not prefix.startswith(TEMP_PREFIX):
+            raise ValueError(f"prefix: Invalid value: {prefix!r}: 必须以 {TEMP_PREFIX!r} 开头（清理靠这个前缀）")
         d = Path(tempfile.mkdtemp(prefix=prefix))
         self.dirs.append(d)
+        _watchdog_note("+", d)
+        me = os.getpid()
+        (d / OWNER_FILE).write_text(f"{me} {_start_time(me) or ''}\n")
         return d
 
     def close(self, timeout: float = 5) -> None:
@@ -405,6 +634,8 @@ class ProcessSet:
         for d in self.dirs:
             try:
                 shutil.rmtree(d, ignore_errors=True)
+                if not d.exists():
+                    _watchdog_note("-", d)
             except BaseException as e:  # noqa: BLE001
                 first = first or e
         self.dirs = [d for d in self.dirs if d.exists()]
@@ -446,3 +677,81 @@ def leftover_processes(marker: str) -> list[int]:
         if pid_s.isdigit() and int(pid_s) != me and marker in cmd:
             found.append(int(pid_s))
     return sorted(found)
+
+
+# --------------------------------------------------------------------------------------------
+# one lifecycle for every lab driver
+# --------------------------------------------------------------------------------------------
+class LabLifecycle:
+    """The lifecycle both lab drivers share.
+
+    The constructor only validates (no process, no directory). ``start()`` creates the
+    :class:`ProcessSet` ``self.ps``, runs the driver's ``_start(deadline)`` bounded by
+    ``self.start_timeout`` and returns ``self``; on any failure it closes everything and
+    re-raises. ``startup_seconds`` is the measured start-up time. ``with Driver(...) as lab:``
+    starts and always closes; ``close()`` (alias ``stop``) is idempotent; ``guard()`` closes the
+    lab when a step of a notebook cell fails.
+    """
+
+    ps: "ProcessSet | None" = None
+    startup_seconds: "float | None" = None
+    start_timeout: float = 20.0
+    set_name: str = "hakit-lab"
+
+    def _start(self, deadline: float) -> None:  # pragma: no cover - each driver defines it
+        raise NotImplementedError
+
+    def _before_close(self) -> None:
+        """Driver hook run first by :meth:`close` (e.g. SIGKILL instead of a slow SIGTERM)."""
+
+    def start(self):
+        if self.ps is not None:
+            raise RuntimeError(f"{type(self).__name__} 已经启动过；请新建一个")
+        t0 = time.monotonic()
+        self.ps = ProcessSet(self.set_name)
+        try:
+            self._start(t0 + self.start_timeout)
+        except BaseException:
+            self.close()
+            raise
+        self.startup_seconds = time.monotonic() - t0
+        return self
+
+    def close(self) -> None:
+        """Stop every process and remove the temp dirs (idempotent)."""
+        if self.ps is None or self.ps.closed:
+            return
+        try:
+            self._before_close()
+        finally:
+            self.ps.close(timeout=3)
+
+    stop = close
+
+    @property
+    def started(self) -> bool:
+        return self.ps is not None and not self.ps.closed
+
+    def __enter__(self):
+        return self if self.started else self.start()
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        self.close()
+        return False
+
+    def guard(self):
+        """``with lab.guard(): ...``: if the step raises (or is interrupted), close the lab first."""
+        return _Guard(self)
+
+
+class _Guard:
+    def __init__(self, lab: LabLifecycle):
+        self.lab = lab
+
+    def __enter__(self):
+        return self.lab
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc_type is not None:
+            self.lab.close()
+        return False

@@ -52,16 +52,18 @@ Never touches a system Redis on 6379: every port comes from :func:`free_port`.
 """
 from __future__ import annotations
 
-import contextlib
 import socket
 import statistics
 import time
 from pathlib import Path
 from typing import Callable
 
+from . import redis_ha
 from .process import (
+    LabLifecycle,
     ManagedProcess,
     MissingBinaryError,
+    check_seconds,
     ProcessSet,
     free_port,
     leftover_processes,
@@ -85,7 +87,14 @@ MARKER = "hakit-redis-lab-"
 MASTER_NAME = "mymaster"
 HOST = "127.0.0.1"
 
+#: Options the local lab adds on the command line after the example's redis.conf: no RDB
+#: snapshots (with appendonly no a restarted instance comes back empty, the worst case), no
+#: 5 s wait before the first diskless sync, and the temp-dir marker kept in /proc/<pid>/cmdline.
+LAB_REDIS_OPTIONS = ("--save", "", "--repl-diskless-sync-delay", "0", "--set-proc-title", "no")
+LAB_SENTINEL_OPTIONS = ("--set-proc-title", "no")
+
 REDIS_PKG = ("redis-server", "redis-server", "redis")
+REDIS_CLI_PKG = ("redis-cli", "redis-tools", "redis")  # the init scripts ask Sentinel with redis-cli
 HAPROXY_PKG = ("haproxy", "haproxy", "haproxy")
 
 
@@ -95,7 +104,7 @@ def preflight(haproxy: bool = True) -> dict:
     Raises :class:`MissingBinaryError` naming the package to install (Debian ``redis-server`` /
     ``haproxy``; macOS ``brew install redis haproxy``).
     """
-    found = {"redis-server": require_binary(*REDIS_PKG)}
+    found = {"redis-server": require_binary(*REDIS_PKG), "redis-cli": require_binary(*REDIS_CLI_PKG)}
     if haproxy:
         found["haproxy"] = require_binary(*HAPROXY_PKG)
     return found
@@ -133,7 +142,7 @@ def _check_int(name: str, value, lo: int, hi: int | None = None) -> int:
     return value
 
 
-class LocalRedisSentinel:
+class LocalRedisSentinel(LabLifecycle):
     """Master + replicas + Sentinels (+ HAProxy) on loopback; see the module docstring.
 
     Instance names: ``redis-0`` (the first master), ``redis-1`` …, ``sentinel-0`` …, ``haproxy``.
@@ -172,9 +181,8 @@ class LocalRedisSentinel:
         self.haproxy_rise = _check_int("haproxy rise", haproxy_rise, 1)
         self.min_replicas_to_write = _check_int("min-replicas-to-write", min_replicas_to_write, 0)
         self.min_replicas_max_lag = _check_int("min-replicas-max-lag", min_replicas_max_lag, 1)
-        if start_timeout <= 0:
-            raise ValueError(f"start_timeout: Invalid value: {start_timeout!r}: 必须是正的秒数")
-        self.start_timeout = float(start_timeout)
+        self.start_timeout = check_seconds("start_timeout", start_timeout)
+        self.set_name = "redis-sentinel-lab"
         self._log = log
         self.ps: ProcessSet | None = None
         self.dir: Path | None = None
@@ -210,100 +218,75 @@ class LocalRedisSentinel:
         return name
 
     # ------------------------------------------------------------------ configs
-    def redis_argv(self, name: str, replicaof: int | None) -> list[str]:
-        """argv of one Redis data instance (no persistence: a restart comes back empty)."""
-        d = self.dir / name
-        argv = [
-            self._redis_bin, "--port", str(self.ports[name]), "--bind", HOST,
-            "--dir", str(d), "--save", "", "--appendonly", "no",
-            "--repl-diskless-sync-delay", "0",
-            "--protected-mode", "no",
-            # keep our marker (the temp dir) visible in /proc/<pid>/cmdline
-            "--set-proc-title", "no",
-            "--min-replicas-to-write", str(self.min_replicas_to_write),
-            "--min-replicas-max-lag", str(self.min_replicas_max_lag),
-        ]
-        if replicaof is not None:
-            argv += ["--replicaof", HOST, str(replicaof)]
-        return argv
+    # The configs come from labs/manifests/redis-ha (the N.4.2 example): the same templates and
+    # init scripts as the Kubernetes manifest, filled in with loopback addresses and free ports.
+    def _require_dir(self) -> Path:
+        if self.dir is None:
+            raise RuntimeError("实验环境还没有启动：配置要在 start() 分配端口和目录之后才能生成")
+        return self.dir
 
-    def sentinel_conf(self, name: str, master_port: int) -> str:
-        """Text of a fresh Sentinel config (Sentinel will rewrite this file)."""
-        return "\n".join([
-            f"port {self.ports[name]}",
-            f"bind {HOST}",
-            "protected-mode no",
-            "daemonize no",
-            'logfile ""',
-            "set-proc-title no",  # keep the temp-dir marker in /proc/<pid>/cmdline
-            f"dir {self.dir / name}",
-            f"sentinel monitor {MASTER_NAME} {HOST} {master_port} {self.quorum}",
-            f"sentinel down-after-milliseconds {MASTER_NAME} {self.down_after_milliseconds}",
-            f"sentinel failover-timeout {MASTER_NAME} {self.failover_timeout}",
-            f"sentinel parallel-syncs {MASTER_NAME} {self.parallel_syncs}",
-            "",
-        ])
+    def _sentinel_addrs(self) -> str:
+        return " ".join(f"{HOST}:{self.ports[n]}" for n in self.sentinel_names)
 
-    def haproxy_cfg(self) -> str:
-        """HAProxy config: one TCP frontend, a backend that routes to ``role:master`` only."""
-        lines = [
-            "global",
-            f"    stats socket {self.dir / 'haproxy.sock'} mode 600 level admin",
-            "    maxconn 512",
-            "defaults",
-            "    mode tcp",
-            "    timeout connect 500ms",
-            "    timeout client 60s",
-            "    timeout server 60s",
-            f"    timeout check {max(100, self.haproxy_inter_ms)}ms",
-            "frontend redis_master",
-            f"    bind {HOST}:{self.ports['haproxy']}",
-            "    default_backend redis_nodes",
-            "backend redis_nodes",
-            "    option tcp-check",
-            "    tcp-check connect",
-            "    tcp-check send PING\\r\\n",
-            "    tcp-check expect string +PONG",
-            "    tcp-check send info\\ replication\\r\\n",
-            "    tcp-check expect string role:master",
-            "    tcp-check send QUIT\\r\\n",
-            "    tcp-check expect string +OK",
-        ]
-        for name in self.redis_names:
-            lines.append(
-                f"    server {name} {HOST}:{self.ports[name]} check inter {self.haproxy_inter_ms}ms "
-                f"fall {self.haproxy_fall} rise {self.haproxy_rise} on-marked-down shutdown-sessions"
-            )
-        return "\n".join(lines) + "\n"
+    def redis_init_env(self, name: str, ask_sentinels: bool = True) -> dict:
+        """Environment of ``redis-init.sh`` for one instance (the values the Pod spec sets).
+
+        ``ask_sentinels=False`` is the seed's design without an init step: no Sentinel is asked
+        and the instance starts as a master.
+        """
+        d = self._require_dir() / self._check_name(name, ("redis",))
+        me = f"{HOST}:{self.ports[name]}"
+        return {
+            "TEMPLATE": redis_ha.path("redis.conf"), "CONF": d / "redis.conf", "DATA_DIR": d,
+            "BIND": HOST, "REDIS_PORT": self.ports[name], "ANNOUNCE_HOST": HOST,
+            "APPENDONLY": "no", "MIN_REPLICAS_TO_WRITE": self.min_replicas_to_write,
+            "MIN_REPLICAS_MAX_LAG": self.min_replicas_max_lag, "MASTER_NAME": MASTER_NAME,
+            "SENTINELS": self._sentinel_addrs() if ask_sentinels else "",
+            "FALLBACK_MASTER": f"{HOST}:{self.ports[self.redis_names[0]]}" if ask_sentinels else me,
+            "ASK_ATTEMPTS": 5, "ASK_INTERVAL": 0.5,
+        }
+
+    def sentinel_init_env(self, name: str) -> dict:
+        """Environment of ``sentinel-init.sh`` for one Sentinel."""
+        d = self._require_dir() / self._check_name(name, ("sentinel",))
+        return {
+            "TEMPLATE": redis_ha.path("sentinel.conf"), "SENTINEL_DIR": d, "BIND": HOST,
+            "SENTINEL_PORT": self.ports[name], "ANNOUNCE_HOST": HOST, "MASTER_NAME": MASTER_NAME,
+            "QUORUM": self.quorum, "DOWN_AFTER_MS": self.down_after_milliseconds,
+            "FAILOVER_TIMEOUT_MS": self.failover_timeout, "SENTINELS": self._sentinel_addrs(),
+            "FALLBACK_MASTER": f"{HOST}:{self.ports[self.redis_names[0]]}",
+        }
+
+    def haproxy_init_env(self) -> dict:
+        """Environment of ``haproxy-init.sh`` (one ``server`` line per Redis instance)."""
+        d = self._require_dir()
+        return {
+            "TEMPLATE": redis_ha.path("haproxy.cfg"), "CONF": d / "haproxy.cfg", "RUN_DIR": d,
+            "BIND": HOST, "HAPROXY_PORT": self.ports["haproxy"],
+            "CHECK_TIMEOUT_MS": max(100, self.haproxy_inter_ms), "CHECK_INTER_MS": self.haproxy_inter_ms,
+            "CHECK_FALL": self.haproxy_fall, "CHECK_RISE": self.haproxy_rise,
+            "SERVERS": " ".join(f"{n}={HOST}:{self.ports[n]}" for n in self.redis_names),
+        }
+
+    def redis_argv(self, name: str) -> list[str]:
+        """argv of one Redis data instance: its rendered ``redis.conf`` plus the lab-only options
+        (:data:`LAB_REDIS_OPTIONS`: no persistence, so a restart comes back empty)."""
+        return [self._redis_bin, str(self._require_dir() / name / "redis.conf"), *LAB_REDIS_OPTIONS]
+
+    def sentinel_argv(self, name: str) -> list[str]:
+        return [self._redis_bin, str(self._require_dir() / name / "sentinel.conf"), "--sentinel",
+                *LAB_SENTINEL_OPTIONS]
+
+    def _render(self, script: str, env: dict, log: Path, timeout: float) -> None:
+        redis_ha.run_init(script, env, timeout, log)
 
     # ------------------------------------------------------------------ lifecycle
-    def __enter__(self) -> "LocalRedisSentinel":
-        return self.start()
-
-    def __exit__(self, exc_type, exc, tb) -> bool:
-        self.close()
-        return False
-
-    def start(self) -> "LocalRedisSentinel":
-        """Start everything and wait until it is ready (bounded by ``start_timeout``)."""
-        if self.ps is not None:
-            raise RuntimeError("实验环境已经启动过；请新建一个 LocalRedisSentinel")
+    # start() / close() / with / guard() come from LabLifecycle (the same for the etcd driver).
+    def _start(self, deadline: float) -> None:
+        t0 = time.monotonic()
         bins = preflight(self.haproxy)
         self._redis_bin = bins["redis-server"]
         self._haproxy_bin = bins.get("haproxy")
-        t0 = time.monotonic()
-        self.ps = ProcessSet("redis-sentinel-lab")
-        try:
-            self._start(t0)
-        except BaseException:
-            self.close()
-            raise
-        self.startup_seconds = time.monotonic() - t0
-        self._say(f"就绪：{self.startup_seconds:.2f} s")
-        return self
-
-    def _start(self, t0: float) -> None:
-        deadline = t0 + self.start_timeout
         left = lambda: max(0.1, deadline - time.monotonic())  # noqa: E731
         self.dir = self.ps.mkdtemp(prefix=MARKER)
         names = self.redis_names + self.sentinel_names + (["haproxy"] if self.haproxy else [])
@@ -315,32 +298,33 @@ class LocalRedisSentinel:
             used.add(p)
             self.ports[n] = p
         master = self.redis_names[0]
-        for i, n in enumerate(self.redis_names):
+        for n in self.redis_names:
             (self.dir / n).mkdir()
-            argv = self.redis_argv(n, None if i == 0 else self.ports[master])
-            self.procs[n] = self.ps.spawn(n, argv, self.dir / f"{n}.log")
+        for n in self.sentinel_names:
+            (self.dir / n).mkdir()
+        for n in self.redis_names:  # first bootstrap: no Sentinel answers yet, so redis-0 is the master
+            self._render("redis-init.sh", self.redis_init_env(n), self.dir / f"{n}.log", left())
+            self.procs[n] = self.ps.spawn(n, self.redis_argv(n), self.dir / f"{n}.log")
         self._say(f"启动 {len(self.redis_names)} 个 Redis（1 主 {self.replicas} 从）…")
         wait_until(lambda: self.client(master).ping(), left(), f"{master} 接受连接")
         if self.replicas:
             wait_until(self._replicas_linked, left(), "所有 replica 完成全量同步（master_link_status:up）")
         self.timings["replicas_linked"] = time.monotonic() - t0
         if self.haproxy:
-            (self.dir / "haproxy.cfg").write_text(self.haproxy_cfg())
+            self._render("haproxy-init.sh", self.haproxy_init_env(), self.dir / "haproxy.log", left())
             self.procs["haproxy"] = self.ps.spawn(
                 "haproxy", [self._haproxy_bin, "-f", str(self.dir / "haproxy.cfg"), "-db"],
                 self.dir / "haproxy.log")
         for n in self.sentinel_names:
-            (self.dir / n).mkdir()
-            conf = self.dir / n / "sentinel.conf"
-            conf.write_text(self.sentinel_conf(n, self.ports[master]))
-            conf.chmod(0o644)
-            self.procs[n] = self.ps.spawn(n, [self._redis_bin, str(conf), "--sentinel"], self.dir / f"{n}.log")
+            self._render("sentinel-init.sh", self.sentinel_init_env(n), self.dir / f"{n}.log", left())
+            self.procs[n] = self.ps.spawn(n, self.sentinel_argv(n), self.dir / f"{n}.log")
         self._say(f"启动 {self.sentinels} 个 Sentinel" + ("和 HAProxy" if self.haproxy else "") + "…")
         wait_until(self._sentinels_converged, left(), "每个 Sentinel 都发现了全部 replica 和其他 Sentinel")
         self.timings["sentinels_converged"] = time.monotonic() - t0
         if self.haproxy:
             wait_until(lambda: self.haproxy_up() == [master], left(), f"HAProxy 只把 {master} 标记为 UP")
             self.timings["haproxy_routed"] = time.monotonic() - t0
+        self._say(f"就绪：{time.monotonic() - t0:.2f} s")
 
     def _replicas_linked(self) -> bool:
         info = self.client(self.redis_names[0]).info("replication")
@@ -355,26 +339,6 @@ class LocalRedisSentinel:
             if int(m.get("num-slaves", 0)) < self.replicas or int(m.get("num-other-sentinels", 0)) < self.sentinels - 1:
                 return False
         return True
-
-    def close(self) -> None:
-        """Stop every process and remove the temp dirs (idempotent)."""
-        if self.ps is not None and not self.ps.closed:
-            self.ps.close(timeout=3)
-
-    stop = close
-
-    @contextlib.contextmanager
-    def guard(self):
-        """``with lab.guard(): ...`` — if the step raises (or is interrupted), close the lab first.
-
-        Notebook cells cannot share one ``with`` block; wrapping each long step in ``guard()``
-        keeps the promise that a failing step leaves no process behind.
-        """
-        try:
-            yield self
-        except BaseException:
-            self.close()
-            raise
 
     def set_min_replicas_to_write(self, n: int, max_lag: int | None = None) -> None:
         """``CONFIG SET min-replicas-to-write`` on every running Redis (and for later restarts)."""
@@ -506,10 +470,11 @@ class LocalRedisSentinel:
     def restart(self, name: str, as_replica: bool = False, timeout: float = 5.0) -> None:
         """Start a stopped/killed instance again on the same port.
 
-        A Redis instance always comes back **empty** (no persistence).  ``as_replica=False``
-        starts it without ``replicaof``: it reports ``role:master`` (the seed design's trap);
-        ``as_replica=True`` starts it with ``replicaof`` the master the Sentinels agree on.
-        Sentinels and HAProxy restart with their own (rewritten) config.
+        A Redis instance always comes back **empty** (no persistence).  ``as_replica=False`` is
+        the seed's design (no init step): it starts without ``replicaof`` and reports
+        ``role:master``.  ``as_replica=True`` waits until the Sentinels agree on another master
+        and then runs the example's ``redis-init.sh``, which asks them and adds ``replicaof``.
+        Sentinels restart with the config they rewrote (``sentinel-init.sh`` keeps it).
         """
         self._check_name(name)
         p = self.procs[name]
@@ -518,14 +483,17 @@ class LocalRedisSentinel:
         if name.startswith("redis-"):
             for f in (self.dir / name).glob("*.rdb"):
                 f.unlink()
-            replicaof = None
-            if as_replica:
-                m = wait_until(lambda: (lambda x: x if x not in (None, name) else None)(self.sentinel_master()),
-                               timeout + 10, f"Sentinel 多数选出 {name} 以外的 master（才能以 replica 身份重启）")
-                replicaof = self.ports[m]
-            p.argv = self.redis_argv(name, replicaof)
+            if not as_replica:  # no bootstrap marker: redis-init.sh falls back to "I am the master"
+                (self.dir / name / ".hakit-bootstrapped").unlink(missing_ok=True)
+            if as_replica:  # the lab waits for the failover; redis-init.sh then asks the Sentinels
+                wait_until(lambda: self.sentinel_master() not in (None, name), timeout + 10,
+                           f"Sentinel 多数选出 {name} 以外的 master（才能以 replica 身份重启）")
+            self._render("redis-init.sh", self.redis_init_env(name, ask_sentinels=as_replica),
+                         self.dir / f"{name}.log", timeout + 20)
         elif as_replica:
             raise ValueError(f"as_replica: Invalid value: True: 只适用于 Redis 实例，不适用于 {name}")
+        elif name.startswith("sentinel-"):  # keeps the config Sentinel rewrote (its state)
+            self._render("sentinel-init.sh", self.sentinel_init_env(name), self.dir / f"{name}.log", timeout)
         self._say(f"重启 {name}" + ("（作为 replica）" if as_replica else ""))
         p.start()
         if name.startswith("redis-") or name.startswith("sentinel-"):

@@ -12,20 +12,46 @@ Sources (each rule below cites one of these tags):
 - [K8S-POD-LIFECYCLE] https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/
   (container restarts: the first restart is immediate, then an exponential back-off 10 s, 20 s,
   40 s … capped at 300 s, reset once the container ran 10 minutes without problems)
-- [WORKER] kubernetes/kubernetes pkg/kubelet/prober/worker.go: ``run`` (a ticker of periodSeconds,
-  first probe right away), ``doProbe`` (skip while ``int(time since StartedAt) <
+- [WORKER] kubernetes/kubernetes pkg/kubelet/prober/worker.go: ``run`` (``doProbe`` when the
+  worker starts, usually before the container exists, after a random sleep of up to one period
+  only right after a kubelet restart; then a ticker of periodSeconds anchored to that moment),
+  ``doProbe`` (skip while ``int(time since StartedAt) <
   initialDelaySeconds``; startup gates liveness/readiness; ``lastResult``/``resultRun`` against
   success/failureThreshold; a liveness/startup failure puts the worker on hold until a new
   container and resets ``resultRun``); initial results: readiness Failure, liveness Success.
-- [BACKOFF] kubernetes/kubernetes pkg/kubelet/kuberuntime/kuberuntime_manager.go (``doBackOff``) and
-  client-go util/flowcontrol/backoff.go (``IsInBackOffSince``, ``Next``, an entry expires after
-  2 × maxDuration = 600 s).
+- [BACKOFF] kubernetes/kubernetes pkg/kubelet/kuberuntime/kuberuntime_manager.go ``doBackOff``:
+  ``ts := cStatus.FinishedAt``; ``if backOff.IsInBackOffSince(key, ts)`` wait, else
+  ``backOff.Next(key, ts)`` and start. client-go util/flowcontrol/backoff.go: ``Next`` creates
+  an entry at the initial delay, or doubles it (capped), when ``hasExpired(eventTime,
+  lastUpdate)`` is false, and sets ``lastUpdate = now`` (the restart); ``IsInBackOffSince`` is
+  ``now - eventTime < backoff``. pkg/kubelet/kubelet.go sets ``HasExpiredFunc`` to
+  ``eventTime.Sub(lastUpdate) > 600 s``: the reset is judged by the time the container
+  *exited* against its previous restart, so a container that crashes 595 s after each restart
+  keeps doubling.
+- [BACKOFF-MAX] pkg/kubelet/kubelet.go: with feature gate ``KubeletCrashLoopBackOffMax``
+  (pkg/features/kube_features.go: 1.32 Alpha, 1.35 Beta on by default, so on in 1.36) the cap is
+  the KubeletConfiguration's ``crashLoopBackOff.maxContainerRestartPeriod`` (KEP-5593: 1 s to
+  300 s), and if it is below 10 s the initial delay equals it.
+- [GRACE] https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination and
+  …/configure-liveness-readiness-startup-probes/#probe-level-terminationgraceperiodseconds: a
+  liveness/startup kill sends SIGTERM and waits the probe's ``terminationGracePeriodSeconds``,
+  else the Pod's (default 30 s), before SIGKILL.
+- [MANAGER] pkg/kubelet/prober/prober_manager.go ``UpdatePodStatus``: for a started container
+  that is not Ready it sends on the readiness worker's ``manualTriggerCh`` (the docs: "While a
+  container is not Ready, the readiness probe may be executed at times other than the
+  configured periodSeconds interval").
 - [VALIDATION] kubernetes/kubernetes pkg/apis/core/validation/validation.go (``validateProbe``;
   "must be 1" for liveness/startup successThreshold).
 
 Simplifications (stated, not hidden): the container starts at t = 0 (no image pull); the
 EndpointSlice controller's propagation delay is ignored (in endpoints == Ready); the kubelet's
-sync-loop latency is ignored.
+sync-loop latency is ignored. Each worker's ticker ticks at ``probe_phase + k × periodSeconds``
+(``probe_phase`` in [0, periodSeconds), default 0: the earliest case), so the first probe lands
+in [initialDelaySeconds, initialDelaySeconds + periodSeconds) after the container starts. A
+killed container that still answers stops at SIGTERM; a hung one runs until SIGKILL, i.e. for
+the grace period. The on-demand readiness probe (``readiness_on_demand=True``) is modelled at
+the moment a container becomes started (the kubelet's pod sync after the container-started or
+startup-probe event); later manual triggers are not.
 
 Public API (names follow the Kubernetes API):
 - ``ProbeSpec``            the five timing fields of a probe, with API-server-style validation
@@ -48,13 +74,17 @@ __all__ = [
     "ProbeSpec", "AppBehavior", "ProbeResult", "ContainerRun", "Timeline",
     "restart_delay", "simulate", "SCENARIOS", "scenario", "scenario_names",
     "BACKOFF_INITIAL_SECONDS", "BACKOFF_MAX_SECONDS", "BACKOFF_RESET_SECONDS", "PROBE_KINDS",
+    "DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS",
 ]
 
 PROBE_KINDS = ("startup", "liveness", "readiness")
-#: [BACKOFF] initial back-off, cap, and expiry of the back-off entry (2 × cap).
+#: [BACKOFF] initial back-off and default cap (kubelet containerBackOffPeriod, MaxContainerBackOff),
+#: and the kubelet's HasExpiredFunc: an exit more than 600 s after the last restart resets it.
 BACKOFF_INITIAL_SECONDS = 10.0
 BACKOFF_MAX_SECONDS = 300.0
 BACKOFF_RESET_SECONDS = 600.0
+#: [GRACE] Pod spec.terminationGracePeriodSeconds default.
+DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30
 
 _FIELDS_MIN1 = ("periodSeconds", "timeoutSeconds", "successThreshold", "failureThreshold")
 
@@ -77,6 +107,8 @@ class ProbeSpec:
     timeoutSeconds: int = 1
     successThreshold: int = 1
     failureThreshold: int = 3
+    #: [GRACE] probe-level override of the Pod's grace period for a liveness/startup kill
+    terminationGracePeriodSeconds: Optional[int] = None
 
     def validate(self, kind: str = "liveness", container_index: int = 0) -> None:
         """Raise ``ValueError`` (Chinese, with the field path) like the API server [VALIDATION].
@@ -99,6 +131,13 @@ class ProbeSpec:
             if v < 1:
                 raise ValueError(f"{base}.{name}: Invalid value: {v}: must be greater than or equal to 1"
                                  f"（{name} 的最小值是 1）")
+        g = self.terminationGracePeriodSeconds
+        if g is not None and (not _is_int(g) or g < 1):
+            raise ValueError(f"{base}.terminationGracePeriodSeconds: Invalid value: {g!r}: "
+                             "must be greater than 0（探针级 terminationGracePeriodSeconds 必须是 ≥ 1 的整数）")
+        if g is not None and kind == "readiness":
+            raise ValueError(f"{base}.terminationGracePeriodSeconds: Invalid value: {g}: "
+                             "must not be set for readinessProbes（只能用于 liveness 与 startup 探针）")
         if kind in ("liveness", "startup") and self.successThreshold != 1:
             # [VALIDATION] / [K8S-PROBE-TASK]: "Must be 1 for liveness and startup Probes."
             raise ValueError(f"{base}.successThreshold: Invalid value: {self.successThreshold}: must be 1"
@@ -221,15 +260,28 @@ class Timeline:
         return [p for p in self.probes if p.kind == kind]
 
 
-def restart_delay(k: int) -> float:
+def _backoff_bounds(max_container_restart_period: object) -> tuple[float, float]:
+    """[BACKOFF-MAX] (initial, cap) for a node's ``crashLoopBackOff.maxContainerRestartPeriod``."""
+    m = max_container_restart_period
+    if not isinstance(m, numbers.Real) or isinstance(m, bool) or not math.isfinite(m) or not 1 <= m <= 300:
+        raise ValueError(f"maxContainerRestartPeriod: Invalid value: {m!r}: 必须在 1 s 到 300 s 之间"
+                         "（KubeletConfiguration crashLoopBackOff.maxContainerRestartPeriod）")
+    cap = float(m)
+    return min(BACKOFF_INITIAL_SECONDS, cap), cap
+
+
+def restart_delay(k: int, max_container_restart_period: float = BACKOFF_MAX_SECONDS) -> float:
     """Back-off delay before the ``k``-th back-off restart (k = 0, 1, …): min(10·2^k, 300) s.
 
     [K8S-POD-LIFECYCLE]/[BACKOFF]: the first restart after a crash is immediate (no back-off
-    entry yet); the ``k``-th *following* restart waits ``min(10·2^k, 300)`` seconds.
+    entry yet); the ``k``-th *following* restart waits ``min(initial·2^k, cap)`` seconds, with
+    cap = the node's ``maxContainerRestartPeriod`` (default 300 s) and initial = min(10 s, cap)
+    [BACKOFF-MAX].
     """
     if not _is_int(k) or k < 0:
         raise ValueError(f"k: Invalid value: {k!r}: 必须是 ≥ 0 的整数")
-    return min(BACKOFF_INITIAL_SECONDS * 2.0 ** min(k, 64), BACKOFF_MAX_SECONDS)
+    initial, cap = _backoff_bounds(max_container_restart_period)
+    return min(initial * 2.0 ** min(k, 64), cap)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -237,20 +289,254 @@ def restart_delay(k: int) -> float:
 
 _EV_EXIT, _EV_START, _EV_DONE, _EV_TICK = 0, 1, 2, 3   # order of events at equal times
 _KIND_ORDER = {"startup": 0, "liveness": 1, "readiness": 2}
+_INITIAL = {"readiness": False, "liveness": True, "startup": None}   # [WORKER] initialValue
 
 
 class _Worker:
-    __slots__ = ("kind", "spec", "last_result", "result_run", "on_hold", "result", "tick")
+    __slots__ = ("kind", "spec", "phase", "last_result", "result_run", "on_hold", "result", "tick",
+                 "busy", "tick_pending")
 
-    def __init__(self, kind: str, spec: ProbeSpec) -> None:
+    def __init__(self, kind: str, spec: ProbeSpec, phase: float) -> None:
         self.kind = kind
         self.spec = spec
+        self.phase = phase
         self.last_result: Optional[bool] = None   # results.Unknown
         self.result_run = 0
         self.on_hold = False
-        # [WORKER] initial values: readiness Failure, liveness Success, startup Unknown
-        self.result: Optional[bool] = {"readiness": False, "liveness": True, "startup": None}[kind]
-        self.tick = 0.0          # the latest ticker tick consumed
+        self.result: Optional[bool] = _INITIAL[kind]
+        self.tick = phase         # the latest ticker tick consumed
+        self.busy = False         # a probe is running
+        self.tick_pending = False  # a tick arrived while probing (the ticker's 1-slot channel)
+
+    def next_tick_after(self, c: float) -> float:
+        """Go ticker semantics [WORKER run]: ticks at phase + k·period; one missed tick is buffered."""
+        p = self.spec.periodSeconds
+        nxt = self.tick + p
+        if nxt <= c + 1e-12:          # a tick passed while probing: run again right away
+            self.tick = self.phase + math.floor((c + 1e-12 - self.phase) / p) * p
+            return c
+        self.tick = nxt
+        return nxt
+
+
+def _check_phase(probe_phase: object, specs: dict) -> dict:
+    """``probe_phase``: one number for every worker or ``{kind: seconds}``; each in [0, period)."""
+    phases = probe_phase if isinstance(probe_phase, dict) else {k: probe_phase for k in specs}
+    unknown = set(phases) - set(PROBE_KINDS)
+    if unknown:
+        raise ValueError(f"probe_phase: 未知的探针类型 {sorted(unknown)}")
+    out = {}
+    for kind, spec in specs.items():
+        v = phases.get(kind, 0.0)
+        if not isinstance(v, numbers.Real) or isinstance(v, bool) or not 0 <= v < spec.periodSeconds:
+            raise ValueError(f"probe_phase[{kind}]: Invalid value: {v!r}: 必须在 [0, periodSeconds={spec.periodSeconds}) 之间")
+        out[kind] = float(v)
+    return out
+
+
+class _ProbeSim:
+    """The kubelet's probe workers and restart back-off for one container: one handler per event
+    (:meth:`on_exit`, :meth:`on_start`, :meth:`on_tick`, :meth:`on_done`)."""
+
+    def __init__(self, app: AppBehavior, specs: dict, horizon: float, grace: float, backoff: tuple,
+                 phases: dict, on_demand: bool) -> None:
+        self.app, self.horizon, self.grace, self.on_demand = app, horizon, grace, on_demand
+        self.backoff_initial, self.backoff_max = backoff
+        self.tl = Timeline(horizon=horizon, specs=dict(specs))
+        self.workers = {k: _Worker(k, s, phases[k]) for k, s in specs.items()}
+        self.heap: list = []
+        self.seq = 0
+        self.run_idx, self.run_start = -1, 0.0
+        self.running = self.started = self.killing = False
+        self.run_started_at: Optional[float] = None
+        self.run_killed_at: Optional[float] = None
+        self.hung_run: Optional[int] = None
+        self.backoff: Optional[float] = None    # [BACKOFF] per-container entry: current back-off
+        self.backoff_update = 0.0               # entry.lastUpdate (the last restart)
+        self.finished_at = 0.0                  # FinishedAt of the exited container
+        self.state, self.state_since = "starting", 0.0
+        self.ready, self.ready_since = False, 0.0
+
+    # -- bookkeeping -----------------------------------------------------------------------
+    def push(self, t: float, ev: int, kind: str = "", payload: object = None) -> None:
+        self.seq += 1
+        heapq.heappush(self.heap, (t, ev, _KIND_ORDER.get(kind, 0), self.seq, kind, payload))
+
+    def set_state(self, t: float, new: str) -> None:
+        if new != self.state:
+            if t > self.state_since:
+                self.tl.states.append((self.state_since, t, self.state))
+            self.state, self.state_since = new, t
+
+    def update_ready(self, t: float) -> None:
+        """Ready = running and started and (readiness result success, or no readiness probe)."""
+        w = self.workers.get("readiness")
+        r = self.running and self.started and (w.result is True if w is not None else True)
+        if r != self.ready:
+            if self.ready and t > self.ready_since:
+                self.tl.ready.append((self.ready_since, t))
+            self.ready, self.ready_since = r, t
+
+    def mark_started(self, t: float) -> None:
+        self.started, self.run_started_at = True, t
+        self.set_state(t, "running")
+        w = self.workers.get("readiness")
+        if self.on_demand and w is not None and not w.busy:
+            self.push(t, _EV_TICK, "readiness", "manual")      # [MANAGER] manualTriggerCh
+
+    def start_container(self, t: float) -> None:
+        self.run_idx += 1
+        self.run_start, self.running, self.killing = t, True, False
+        self.run_killed_at, self.started, self.run_started_at = None, False, None
+        for w in self.workers.values():           # new container ID: initial value, hold released
+            w.on_hold = False
+            w.result = _INITIAL[w.kind]
+        self.set_state(t, "starting")
+        if "startup" not in self.workers:         # no startup probe: started at once [WORKER]
+            self.mark_started(t)
+        if self.app.crashAfterSeconds is not None:
+            self.push(t + self.app.crashAfterSeconds, _EV_EXIT, "", (self.run_idx, "crash"))
+        self.update_ready(t)
+
+    def is_hung(self, t: float) -> bool:
+        hang = self.app.hangAt
+        return hang is not None and hang <= t and (
+            self.hung_run == self.run_idx or (self.hung_run is None and self.run_start <= hang))
+
+    def probe_outcome(self, kind: str, spec: ProbeSpec, t: float) -> tuple:
+        if self.is_hung(t):
+            return False, "hung", float(spec.timeoutSeconds)
+        if t - self.run_start < self.app.startupSeconds:
+            return False, "starting", 0.0
+        r = self.app.response_at(t)
+        if r > spec.timeoutSeconds:     # [K8S-PROBE-TASK] timeoutSeconds
+            return False, "timeout", float(spec.timeoutSeconds)
+        if kind == "readiness" and any(a <= t < b for a, b in self.app.readinessFailIntervals):
+            return False, "not-ready", r
+        return True, "ok", r
+
+    def kill(self, t: float, w: _Worker) -> None:
+        """[WORKER] onHold until a new container, resultRun reset; the kubelet kills it [GRACE]."""
+        w.on_hold, w.result_run = True, 0
+        self.killing, self.run_killed_at = True, t
+        grace = w.spec.terminationGracePeriodSeconds
+        grace = self.grace if grace is None else float(grace)
+        self.push(t + (grace if self.is_hung(t) else 0.0), _EV_EXIT, "", (self.run_idx, w.kind))
+
+    # -- handlers --------------------------------------------------------------------------
+    def on_exit(self, t: float, payload: tuple) -> None:
+        ridx, reason = payload
+        if ridx != self.run_idx or not self.running:
+            return
+        self.running = False
+        self.hung_run = None if self.hung_run == ridx else self.hung_run
+        self.tl.runs.append(ContainerRun(ridx, self.run_start, t, reason, self.run_started_at, self.run_killed_at))
+        self.update_ready(t)
+        self.finished_at = t
+        # [BACKOFF] doBackOff: no (or expired) entry -> restart now; else wait entry.backoff
+        delay = 0.0 if self.backoff is None or self._expired() else self.backoff
+        self.set_state(t, "restarting")
+        self.tl.restarts.append((t, delay, t + delay))
+        self.push(t + delay, _EV_START)
+
+    def _expired(self) -> bool:
+        # kubelet HasExpiredFunc: eventTime (FinishedAt) - lastUpdate (last restart) > 600 s
+        return self.finished_at - self.backoff_update > BACKOFF_RESET_SECONDS
+
+    def on_start(self, t: float) -> None:
+        # [BACKOFF] Next(key, FinishedAt): new entry, or double (capped); lastUpdate = now
+        if self.backoff is None or self._expired():
+            self.backoff = self.backoff_initial
+        else:
+            self.backoff = min(self.backoff * 2.0, self.backoff_max)
+        self.backoff_update = t
+        self.tl.restart_count += 1
+        self.start_container(t)
+
+    def on_tick(self, t: float, kind: str, payload: object) -> None:
+        w = self.workers[kind]
+        manual = payload == "manual"
+        if w.busy:                               # a tick while probing waits in the channel
+            w.tick_pending = w.tick_pending or not manual
+            return
+        skip = (not self.running or w.on_hold
+                or int(t - self.run_start) < w.spec.initialDelaySeconds   # [WORKER] int32 truncation
+                or (kind == "startup") == self.started)                   # startup gates the others
+        if skip:
+            if not self.running and kind == "readiness":
+                w.result = False
+            if not manual:
+                self.push(w.next_tick_after(t), _EV_TICK, kind)
+            return
+        if self.app.hangAt is not None and self.hung_run is None and self.run_start <= self.app.hangAt <= t:
+            self.hung_run = self.run_idx
+        ok, reason, dur = self.probe_outcome(kind, w.spec, t)
+        self.tl.probes.append(ProbeResult(t, kind, ok, reason, self.run_idx, dur))
+        w.busy = True
+        self.push(t + dur, _EV_DONE, kind, (self.run_idx, ok, manual))
+
+    def on_done(self, t: float, kind: str, payload: tuple) -> None:
+        w = self.workers[kind]
+        ridx, ok, manual = payload
+        w.busy = False
+        if not manual:
+            self.push(w.next_tick_after(t), _EV_TICK, kind)
+        elif w.tick_pending:
+            w.tick_pending = False
+            self.push(t, _EV_TICK, kind)
+        if ridx != self.run_idx or not self.running:
+            return
+        if w.last_result == ok:
+            w.result_run += 1
+        else:
+            w.last_result, w.result_run = ok, 1
+        if (not ok and w.result_run < w.spec.failureThreshold) or (ok and w.result_run < w.spec.successThreshold):
+            return                       # below threshold: keep the previous result
+        w.result = ok
+        if kind == "startup" and ok and not self.started:
+            self.mark_started(t)
+        if kind in ("liveness", "startup") and not ok and not self.killing:
+            self.kill(t, w)
+        self.update_ready(t)
+
+    # -- main loop -------------------------------------------------------------------------
+    def run(self) -> Timeline:
+        self.start_container(0.0)
+        for kind, w in self.workers.items():
+            self.push(w.phase, _EV_TICK, kind)
+        while self.heap:
+            t, ev, _o, _s, kind, payload = heapq.heappop(self.heap)
+            if t > self.horizon:
+                break
+            if ev == _EV_EXIT:
+                self.on_exit(t, payload)
+            elif ev == _EV_START:
+                self.on_start(t)
+            elif ev == _EV_TICK:
+                self.on_tick(t, kind, payload)
+            else:
+                self.on_done(t, kind, payload)
+        return self.close()
+
+    def close(self) -> Timeline:
+        """Close the open intervals at the horizon."""
+        tl, horizon = self.tl, self.horizon
+        if self.running:
+            tl.runs.append(ContainerRun(self.run_idx, self.run_start, None, "horizon", self.run_started_at,
+                                        self.run_killed_at))
+        if horizon > self.state_since:
+            tl.states.append((self.state_since, horizon, self.state))
+        if self.ready and horizon > self.ready_since:
+            tl.ready.append((self.ready_since, horizon))
+        tl.probes = [p for p in tl.probes if p.time <= horizon]
+        tl.restarts = [r for r in tl.restarts if r[0] <= horizon]
+        return tl
+
+
+def _seconds(name: str, value: object) -> float:
+    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name}: Invalid value: {value!r}: 必须是 ≥ 0 的秒数")
+    return float(value)
 
 
 def simulate(
@@ -260,12 +546,22 @@ def simulate(
     readinessProbe: Optional[ProbeSpec] = None,
     startupProbe: Optional[ProbeSpec] = None,
     horizon: float = 300.0,
-    terminationSeconds: float = 0.0,
+    terminationGracePeriodSeconds: float = DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS,
+    maxContainerRestartPeriod: float = BACKOFF_MAX_SECONDS,
+    probe_phase: Union[float, dict] = 0.0,
+    readiness_on_demand: bool = False,
 ) -> Timeline:
     """Simulate the kubelet probing one container from t = 0 to ``horizon`` seconds.
 
-    ``terminationSeconds``: how long a killed container takes to stop (an app that handles
-    SIGTERM stops at once; a hung one waits for terminationGracePeriodSeconds, default 30).
+    - ``terminationGracePeriodSeconds``: the Pod's grace period (default 30 s) [GRACE]; a
+      probe's own ``terminationGracePeriodSeconds`` overrides it for its kills. A responsive
+      container stops at SIGTERM; a hung one runs until SIGKILL at the end of the grace period.
+    - ``maxContainerRestartPeriod``: the node's CrashLoopBackOff cap, 1–300 s [BACKOFF-MAX].
+    - ``probe_phase``: when each worker's ticker ticks, ``phase + k × periodSeconds`` (a number or
+      ``{kind: seconds}``, each in [0, periodSeconds)) [WORKER].
+    - ``readiness_on_demand``: also probe readiness the moment a container becomes started
+      [MANAGER].
+
     Returns a :class:`Timeline`. Raises ``ValueError`` (Chinese) on invalid input.
     """
     if not isinstance(app, AppBehavior):
@@ -281,177 +577,12 @@ def simulate(
         specs[kind] = spec
     if not isinstance(horizon, numbers.Real) or not math.isfinite(horizon) or not 0 < horizon <= 86400:
         raise ValueError(f"horizon: Invalid value: {horizon!r}: 必须在 (0, 86400] 秒之间")
-    if (not isinstance(terminationSeconds, numbers.Real) or not math.isfinite(terminationSeconds)
-            or terminationSeconds < 0):
-        raise ValueError(f"terminationSeconds: Invalid value: {terminationSeconds!r}: 必须是 ≥ 0 的秒数")
-
-    tl = Timeline(horizon=float(horizon), specs=dict(specs))
-    workers = {k: _Worker(k, s) for k, s in specs.items()}
-    heap: list = []
-    seq = 0
-
-    def push(t: float, ev: int, kind: str = "", payload: object = None) -> None:
-        nonlocal seq
-        seq += 1
-        heapq.heappush(heap, (t, ev, _KIND_ORDER.get(kind, 0), seq, kind, payload))
-
-    # container state
-    run_idx = -1
-    run_start = 0.0
-    running = False
-    started = False
-    killing = False
-    run_started_at: Optional[float] = None
-    run_killed_at: Optional[float] = None
-    hung_run: Optional[int] = None
-    backoff: Optional[float] = None     # [BACKOFF] per-container entry: current back-off
-    backoff_update = 0.0                # entry.lastUpdate
-    state_since = 0.0
-    state = "starting"
-    ready = False
-    ready_since = 0.0
-
-    def set_state(t: float, new: str) -> None:
-        nonlocal state, state_since
-        if new != state:
-            if t > state_since:
-                tl.states.append((state_since, t, state))
-            state, state_since = new, t
-
-    def update_ready(t: float) -> None:
-        # Ready = running and started and (readiness result success, or no readiness probe)
-        nonlocal ready, ready_since
-        r = running and started and (workers["readiness"].result is True if "readiness" in workers else True)
-        if r != ready:
-            if ready and t > ready_since:
-                tl.ready.append((ready_since, t))
-            ready, ready_since = r, t
-
-    def start_container(t: float) -> None:
-        nonlocal run_idx, run_start, running, started, killing, run_started_at, run_killed_at
-        run_idx += 1
-        run_start, running, killing = t, True, False
-        run_killed_at = None
-        started = "startup" not in workers   # no startup probe: started at once [WORKER]
-        run_started_at = t if started else None
-        for w in workers.values():           # new container ID: initial value, hold released
-            w.on_hold = False
-            w.result = {"readiness": False, "liveness": True, "startup": None}[w.kind]
-        set_state(t, "running" if started else "starting")
-        if app.crashAfterSeconds is not None:
-            push(t + app.crashAfterSeconds, _EV_EXIT, "", (run_idx, "crash"))
-        update_ready(t)
-
-    def probe_outcome(kind: str, spec: ProbeSpec, t: float) -> tuple:
-        hung = app.hangAt is not None and app.hangAt <= t and (
-            hung_run == run_idx or (hung_run is None and run_start <= app.hangAt))
-        if hung:
-            return False, "hung", float(spec.timeoutSeconds)
-        if t - run_start < app.startupSeconds:
-            return False, "starting", 0.0
-        r = app.response_at(t)
-        if r > spec.timeoutSeconds:     # [K8S-PROBE-TASK] timeoutSeconds
-            return False, "timeout", float(spec.timeoutSeconds)
-        if kind == "readiness" and any(a <= t < b for a, b in app.readinessFailIntervals):
-            return False, "not-ready", r
-        return True, "ok", r
-
-    def next_tick_after(w: _Worker, s: float, c: float) -> float:
-        # Go ticker semantics [WORKER run]: ticks at k*period; one missed tick is buffered.
-        p = w.spec.periodSeconds
-        nxt = w.tick + p
-        if nxt <= c + 1e-12:          # a tick passed while probing: run again right away
-            w.tick = math.floor((c + 1e-12) / p) * p
-            return c
-        w.tick = nxt
-        return nxt
-
-    start_container(0.0)
-    for kind in workers:
-        push(0.0, _EV_TICK, kind)
-
-    while heap:
-        t, ev, _o, _s, kind, payload = heapq.heappop(heap)
-        if t > horizon:
-            break
-        if ev == _EV_EXIT:
-            ridx, reason = payload
-            if ridx != run_idx or not running:
-                continue
-            running = False
-            hung_run = None if hung_run == ridx else hung_run
-            tl.runs.append(ContainerRun(ridx, run_start, t, reason, run_started_at, run_killed_at))
-            update_ready(t)
-            # [BACKOFF] doBackOff: no (or expired) entry -> restart now; else wait entry.backoff
-            if backoff is None or t - backoff_update > BACKOFF_RESET_SECONDS:
-                delay = 0.0
-            else:
-                delay = backoff
-            restart_at = t + delay
-            set_state(t, "restarting")
-            tl.restarts.append((t, delay, restart_at))
-            push(restart_at, _EV_START)
-        elif ev == _EV_START:
-            # Next(): new entry at 10 s, or double (cap 300 s); an expired entry restarts at 10 s
-            if backoff is None or t - backoff_update > BACKOFF_RESET_SECONDS:
-                backoff = BACKOFF_INITIAL_SECONDS
-            else:
-                backoff = min(backoff * 2.0, BACKOFF_MAX_SECONDS)
-            backoff_update = t
-            tl.restart_count += 1
-            start_container(t)
-        elif ev == _EV_TICK:
-            w = workers[kind]
-            spec = w.spec
-            skip = (not running or w.on_hold
-                    or int(t - run_start) < spec.initialDelaySeconds      # [WORKER] int32 truncation
-                    or (kind == "startup") == started)                     # startup gates the others
-            if skip:
-                if not running and kind == "readiness":
-                    w.result = False
-                push(next_tick_after(w, t, t), _EV_TICK, kind)
-                continue
-            if app.hangAt is not None and hung_run is None and run_start <= app.hangAt <= t:
-                hung_run = run_idx
-            ok, reason, dur = probe_outcome(kind, spec, t)
-            tl.probes.append(ProbeResult(t, kind, ok, reason, run_idx, dur))
-            push(t + dur, _EV_DONE, kind, (run_idx, ok, t))
-        elif ev == _EV_DONE:
-            w = workers[kind]
-            ridx, ok, s = payload
-            push(next_tick_after(w, s, t), _EV_TICK, kind)
-            if ridx != run_idx or not running:
-                continue
-            spec = w.spec
-            if w.last_result == ok:
-                w.result_run += 1
-            else:
-                w.last_result, w.result_run = ok, 1
-            if (not ok and w.result_run < spec.failureThreshold) or (ok and w.result_run < spec.successThreshold):
-                continue                       # below threshold: keep the previous result
-            w.result = ok
-            if kind == "startup" and ok and not started:
-                started = True
-                run_started_at = t
-                set_state(t, "running")
-            if kind in ("liveness", "startup") and not ok and not killing:
-                # [WORKER] onHold until a new container, resultRun reset; kubelet kills it
-                w.on_hold, w.result_run = True, 0
-                killing = True
-                run_killed_at = t
-                push(t + terminationSeconds, _EV_EXIT, "", (run_idx, kind))
-            update_ready(t)
-
-    # close open intervals at the horizon
-    if running:
-        tl.runs.append(ContainerRun(run_idx, run_start, None, "horizon", run_started_at, run_killed_at))
-    if horizon > state_since:
-        tl.states.append((state_since, float(horizon), state))
-    if ready and horizon > ready_since:
-        tl.ready.append((ready_since, float(horizon)))
-    tl.probes = [p for p in tl.probes if p.time <= horizon]
-    tl.restarts = [r for r in tl.restarts if r[0] <= horizon]
-    return tl
+    grace = _seconds("terminationGracePeriodSeconds", terminationGracePeriodSeconds)
+    if not isinstance(readiness_on_demand, bool):
+        raise ValueError(f"readiness_on_demand: Invalid value: {readiness_on_demand!r}: 必须是 True 或 False")
+    sim = _ProbeSim(app, specs, float(horizon), grace, _backoff_bounds(maxContainerRestartPeriod),
+                    _check_phase(probe_phase, specs), readiness_on_demand)
+    return sim.run()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,10 +17,9 @@
 from __future__ import annotations
 
 import math
-from numbers import Real
-from typing import Sequence
-
-import numpy as np
+import random
+from numbers import Integral, Real
+from typing import NamedTuple, Sequence
 
 __all__ = [
     "MAX_RECOMMENDED",
@@ -28,10 +27,16 @@ __all__ = [
     "fault_tolerance",
     "has_quorum",
     "cluster_availability",
+    "cluster_unavailability",
+    "cluster_nines",
     "partition_quorum",
     "commit_latency",
     "expected_commit_latency",
     "commit_latency_mc",
+    "commit_latency_mean",
+    "commit_latency_quantile",
+    "percentile",
+    "LatencyStats",
     "quorum_table",
 ]
 
@@ -39,8 +44,12 @@ __all__ = [
 MAX_RECOMMENDED = 7
 
 
+def _is_int(v: object) -> bool:
+    return isinstance(v, Integral) and not isinstance(v, bool)
+
+
 def _check_n(n: object, name: str = "n") -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+    if not _is_int(n):
         raise ValueError(f"{name}: Invalid value: {n!r}: 集群成员数必须是大于等于 1 的整数")
     if n < 1:
         raise ValueError(f"{name}: Invalid value: {n}: 集群成员数必须是大于等于 1 的整数")
@@ -48,7 +57,7 @@ def _check_n(n: object, name: str = "n") -> int:
 
 
 def _check_count(v: object, name: str, upper: int) -> int:
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+    if not _is_int(v):
         raise ValueError(f"{name}: Invalid value: {v!r}: 必须是整数")
     if v < 0 or v > upper:
         raise ValueError(f"{name}: Invalid value: {v}: 必须在 0 到 {upper} 之间")
@@ -75,7 +84,7 @@ def has_quorum(n: int, alive: int) -> bool:
     """n 个成员中 ``alive`` 个存活时，是否还有多数派（能选主、能提交写入）。"""
     n = _check_n(n)
     alive = _check_count(alive, "alive", n)
-    return alive >= n // 2 + 1
+    return alive >= majority(n)
 
 
 def cluster_availability(n: int, p: float) -> float:
@@ -84,12 +93,31 @@ def cluster_availability(n: int, p: float) -> float:
     ``sum(C(n, i) p^i (1-p)^(n-i) for i >= n//2+1)``。例如 p=0.99 时 n=3 约 0.999702，
     n=4 约 0.999408（比 3 个还低）。
     """
-    n = _check_n(n)
+    n, p = _check_n(n), _check_p(p)
+    return math.fsum(_binom_terms(n, p, range(majority(n), n + 1)))
+
+
+def cluster_unavailability(n: int, p: float) -> float:
+    """``1 - cluster_availability(n, p)``, summed over the outcomes without a majority (exact even
+    where ``1 - availability`` rounds to 0 in floating point)."""
+    n, p = _check_n(n), _check_p(p)
+    return math.fsum(_binom_terms(n, p, range(0, majority(n))))
+
+
+def cluster_nines(n: int, p: float) -> float:
+    """集群可用性有几个 9：``-log10(cluster_unavailability(n, p))``；p = 1 时为 ``math.inf``。"""
+    q = cluster_unavailability(n, p)
+    return math.inf if q == 0 else -math.log10(q)
+
+
+def _check_p(p: object) -> float:
     if isinstance(p, bool) or not isinstance(p, Real) or not (0.0 <= float(p) <= 1.0):
         raise ValueError(f"p: Invalid value: {p!r}: 单个成员的可用概率必须在 [0, 1] 之间")
-    p = float(p)
-    m = n // 2 + 1
-    return math.fsum(math.comb(n, i) * p**i * (1.0 - p) ** (n - i) for i in range(m, n + 1))
+    return float(p)
+
+
+def _binom_terms(n: int, p: float, alive_counts: range):
+    return (math.comb(n, i) * p**i * (1.0 - p) ** (n - i) for i in alive_counts)
 
 
 def partition_quorum(n: int, sides: Sequence[int]) -> list[bool]:
@@ -104,7 +132,7 @@ def partition_quorum(n: int, sides: Sequence[int]) -> list[bool]:
     counts = [_check_count(s, f"sides[{i}]", n) for i, s in enumerate(sides)]
     if sum(counts) > n:
         raise ValueError(f"sides: Invalid value: {list(sides)}: 各侧成员数之和 {sum(counts)} 超过了成员总数 n={n}")
-    m = n // 2 + 1
+    m = majority(n)
     return [c >= m for c in counts]
 
 
@@ -122,8 +150,7 @@ def commit_latency(follower_rtts: Sequence[float], fsync: float = 0.0,
     rtts = [_check_time(r, f"follower_rtts[{i}]") for i, r in enumerate(follower_rtts)]
     f = _check_time(fsync, "fsync")
     lf = f if leader_fsync is None else _check_time(leader_fsync, "leader_fsync")
-    n = len(rtts) + 1
-    need = n // 2  # majority(n) - 1
+    need = majority(len(rtts) + 1) - 1  # the leader's own vote counts
     if need == 0:
         return lf
     acks = sorted(r + f for r in rtts)
@@ -141,37 +168,151 @@ def expected_commit_latency(n: int, rtt_base: float, rtt_jitter: float, fsync: f
     base = _check_time(rtt_base, "rtt_base")
     jit = _check_time(rtt_jitter, "rtt_jitter")
     f = _check_time(fsync, "fsync")
-    k = n // 2
+    k = majority(n) - 1
     if k == 0:
         return f
     m = n - 1
     return base + f + jit * math.fsum(1.0 / (m - i) for i in range(k))
 
 
+class LatencyStats(NamedTuple):
+    """:func:`commit_latency_mc` 的结果（毫秒）；``stats["mean"]`` 这样按键读取也可以。"""
+
+    mean: float
+    p50: float
+    p99: float
+
+    def __getitem__(self, key):
+        return getattr(self, key) if isinstance(key, str) else tuple.__getitem__(self, key)
+
+    def keys(self):
+        return self._fields
+
+
+def percentile(sorted_values: Sequence[float], q: float) -> float:
+    """第 q 百分位数（线性插值，与 numpy ``percentile`` 的缺省方法相同）；``sorted_values`` 已升序。"""
+    if not sorted_values:
+        raise ValueError("sorted_values: Required value: 至少需要一个样本")
+    if isinstance(q, bool) or not isinstance(q, Real) or not 0 <= q <= 100:
+        raise ValueError(f"q: Invalid value: {q!r}: 百分位必须在 [0, 100] 之间")
+    h = (len(sorted_values) - 1) * q / 100.0
+    lo = math.floor(h)
+    hi = min(lo + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (h - lo) * (sorted_values[hi] - sorted_values[lo])
+
+
+def _check_samples(v: object) -> int:
+    if not _is_int(v) or v < 1:
+        raise ValueError(f"samples: Invalid value: {v!r}: 样本数必须是大于等于 1 的整数")
+    return int(v)
+
+
+def _check_seed(v: object) -> int:
+    if not _is_int(v):
+        raise ValueError(f"seed: Invalid value: {v!r}: 随机种子必须是整数")
+    return int(v)
+
+
 def commit_latency_mc(n: int, rtt_base: float, rtt_jitter: float, fsync: float = 0.0,
-                      samples: int = 10_000, seed: int = 0, send_cost: float = 0.0) -> dict[str, float]:
+                      samples: int = 10_000, seed: int = 0, send_cost: float = 0.0) -> LatencyStats:
     """蒙特卡洛形式：同 :func:`expected_commit_latency` 的模型，返回 ``mean``、``p50``、``p99``（毫秒）。
 
     ``send_cost``：领导者向每个 follower 发送一条消息的串行开销（毫秒，CPU/网卡），第 j 个
     follower 的消息在 ``j * send_cost`` 时才发出。它让 “成员越多写越慢” 更明显：领导者要为每个
-    成员付出发送成本，etcd FAQ 说的正是写入需要复制到更多成员。
+    成员付出发送成本，etcd FAQ 说的正是写入需要复制到更多成员。纯 Python（``random.Random(seed)``），
+    同一组参数与种子总是给出同一个结果。
     """
     n = _check_n(n)
     base = _check_time(rtt_base, "rtt_base")
     jit = _check_time(rtt_jitter, "rtt_jitter")
     f = _check_time(fsync, "fsync")
     c = _check_time(send_cost, "send_cost")
-    samples = _check_n(samples, "samples")
-    k = n // 2
+    samples = _check_samples(samples)
+    rnd = random.Random(_check_seed(seed))
+    k = majority(n) - 1
     if k == 0:
-        lat = np.full(samples, f)
+        lat = [f] * samples
     else:
-        rng = np.random.default_rng(seed)
-        acks = base + f + rng.exponential(jit, size=(samples, n - 1)) if jit > 0 else np.full((samples, n - 1), base + f)
-        acks = acks + c * np.arange(1, n)
-        acks.sort(axis=1)
-        lat = np.maximum(f, acks[:, k - 1])
-    return {"mean": float(lat.mean()), "p50": float(np.percentile(lat, 50)), "p99": float(np.percentile(lat, 99))}
+        offsets = [base + f + c * j for j in range(1, n)]
+        lat = [max(f, _kth_ack(rnd, offsets, jit, k)) for _ in range(samples)]
+    lat.sort()
+    return LatencyStats(math.fsum(lat) / samples, percentile(lat, 50), percentile(lat, 99))
+
+
+def _kth_ack(rnd: random.Random, offsets: list, jitter: float, k: int) -> float:
+    """The k-th fastest follower acknowledgement of one write (exponential jitter, mean ``jitter``)."""
+    if jitter == 0:
+        acks = sorted(offsets)
+    else:
+        log, rand = math.log, rnd.random
+        acks = sorted([o - jitter * log(1.0 - rand()) for o in offsets])
+    return acks[k - 1]
+
+
+def _ack_offsets(n: int, rtt_base: float, fsync: float, send_cost: float) -> list:
+    return [rtt_base + fsync + send_cost * j for j in range(1, n)]
+
+
+def _prob_committed_by(x: float, offsets: list, jitter: float, k: int) -> float:
+    """P(at least k of the follower acks have arrived by time x): a Poisson-binomial tail."""
+    dist = [1.0] + [0.0] * len(offsets)  # dist[i] = P(exactly i acks so far)
+    for o in offsets:
+        if x < o:
+            continue
+        f = 1.0 if jitter == 0 else -math.expm1(-(x - o) / jitter)
+        for i in range(len(dist) - 1, 0, -1):
+            dist[i] = dist[i] * (1.0 - f) + dist[i - 1] * f
+        dist[0] *= 1.0 - f
+    return math.fsum(dist[k:])
+
+
+def commit_latency_quantile(n: int, rtt_base: float, rtt_jitter: float, fsync: float = 0.0,
+                            send_cost: float = 0.0, q: float = 99.0) -> float:
+    """:func:`commit_latency_mc` 的模型的第 ``q`` 百分位提交延迟（毫秒），精确计算（不抽样）：
+    第 j 个 follower 的确认在 ``rtt_base + fsync + j * send_cost`` 加指数抖动后到达，提交时刻是第
+    ``majority(n) - 1`` 个确认（Poisson-二项分布的尾概率，二分求根到 1e-9 ms）。"""
+    n = _check_n(n)
+    base, jit = _check_time(rtt_base, "rtt_base"), _check_time(rtt_jitter, "rtt_jitter")
+    f, c = _check_time(fsync, "fsync"), _check_time(send_cost, "send_cost")
+    if isinstance(q, bool) or not isinstance(q, Real) or not 0 < q < 100:
+        raise ValueError(f"q: Invalid value: {q!r}: 百分位必须在 (0, 100) 之间")
+    k = majority(n) - 1
+    if k == 0:
+        return f
+    offs = _ack_offsets(n, base, f, c)
+    lo, hi = offs[0], offs[-1] + jit * 50.0
+    while hi - lo > 1e-9:
+        mid = (lo + hi) / 2
+        if _prob_committed_by(mid, offs, jit, k) >= q / 100.0:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def commit_latency_mean(n: int, rtt_base: float, rtt_jitter: float, fsync: float = 0.0,
+                        send_cost: float = 0.0) -> float:
+    """:func:`commit_latency_mc` 的模型的期望提交延迟（毫秒），数值积分 ``∫ P(未提交) dt``
+    （``send_cost = 0`` 时等于 :func:`expected_commit_latency`）。"""
+    n = _check_n(n)
+    base, jit = _check_time(rtt_base, "rtt_base"), _check_time(rtt_jitter, "rtt_jitter")
+    f, c = _check_time(fsync, "fsync"), _check_time(send_cost, "send_cost")
+    k = majority(n) - 1
+    if k == 0:
+        return f
+    offs = _ack_offsets(n, base, f, c)
+    if jit == 0:
+        return offs[k - 1]
+    # Simpson's rule, steps of at most jitter/20, on each piece between consecutive offsets (the
+    # integrand has kinks there) and on the exponential tail (mass beyond 40 jitters < 1e-17).
+    knots = sorted(set(offs[k - 1:])) + [offs[-1] + 40.0 * jit]
+    total = offs[k - 1]
+    for a, b in zip(knots, knots[1:]):
+        steps = 2 * max(2, math.ceil((b - a) / jit * 10))
+        h = (b - a) / steps
+        ys = [1.0 - _prob_committed_by(a + i * h, offs, jit, k) for i in range(steps + 1)]
+        total += h / 3 * (ys[0] + ys[-1] + 4 * math.fsum(ys[1:-1:2]) + 2 * math.fsum(ys[2:-1:2]))
+    return total
 
 
 def quorum_table(sizes: Sequence[int] = tuple(range(1, 8)), p: float = 0.99,

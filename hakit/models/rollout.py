@@ -45,12 +45,13 @@ import math
 import re
 from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
-from typing import Optional, Union
+from typing import NamedTuple, Optional, Union
 
 __all__ = [
     "IntOrPercent", "resolve_fenceposts", "max_surge", "max_unavailable", "new_rs_new_replicas",
-    "new_rs_target", "old_rs_target", "cleanup_unhealthy_replicas", "scale_down_old_replica_sets", "validate_strategy", "parse_int_or_percent",
-    "Step", "Rollout", "simulate",
+    "new_rs_target", "old_rs_target", "cleanup_unhealthy_replicas", "scale_down_old_replica_sets",
+    "OldReplicaSetStep", "reconcile_old_replica_sets", "validate_strategy", "parse_int_or_percent",
+    "has_progress_deadline", "MAX_PROGRESS_DEADLINE_SECONDS", "Step", "Rollout", "simulate",
 ]
 
 IntOrPercent = Union[int, str, None]
@@ -74,27 +75,38 @@ def _check_count(name: str, value: object, minimum: int = 0) -> int:
     return value
 
 
-def _check_type(name: str, value: object) -> None:
-    if value is None or isinstance(value, str):
-        return
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(
-            f"{_FIELD}.{name}: Invalid value: {_fmt(value)}: 必须是整数或百分比字符串（例如 5 或 '25%'）")
+def _value_error(name: str, value: object) -> Optional[str]:
+    """[VALIDATION] ValidatePositiveIntOrPercent / IsNotMoreThan100Percent for one field, or None."""
+    path = f"{_FIELD}.{name}"
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return f"{path}: Invalid value: {_fmt(value)}: 必须是整数或百分比字符串（例如 5 或 '25%'）"
+    if isinstance(value, int):
+        if value < 0:
+            return f"{path}: Invalid value: {value}: 必须大于或等于 0（must be greater than or equal to 0）"
+        return None
+    if not _API_PERCENT.match(value):
+        if re.fullmatch(r"-[0-9]+%", value):
+            return f"{path}: Invalid value: {_fmt(value)}: 必须大于或等于 0"
+        return (f"{path}: Invalid value: {_fmt(value)}: 必须是整数或百分比（例如 5 或 '5%'），字符串必须以 % 结尾"
+                "（must be an integer or percentage (e.g '5%')）")
+    if name == "maxUnavailable" and int(value[:-1]) > 100:
+        return f"{path}: Invalid value: {_fmt(value)}: 不能大于 100%（must not be greater than 100%）"
+    return None
 
 
 def _scaled(name: str, value: IntOrPercent, total: int, round_up: bool) -> int:
-    """[INTSTR] GetScaledValueFromIntOrPercent(ValueOrDefault(value, 0), total, roundUp)."""
-    _check_type(name, value)
+    """[INTSTR] GetScaledValueFromIntOrPercent(ValueOrDefault(value, 0), total, roundUp), for a
+    value the API server accepts (anything else raises instead of being scaled)."""
+    error = _value_error(name, value)
+    if error:
+        raise ValueError(error)
     if value is None:  # [UTIL] intstrutil.ValueOrDefault(x, FromInt32(0))
         return 0
     if isinstance(value, int):
         return value
-    if not _CTRL_PERCENT.match(value):
-        raise ValueError(
-            f"{_FIELD}.{name}: Invalid value: {_fmt(value)}: 必须是整数或百分比（例如 5 或 '5%'），"
-            "字符串必须以 % 结尾")
-    pct = int(value[:-1])
-    product = pct * total
+    product = int(value[:-1]) * total
     # exact integer ceil/floor of pct*total/100 (Go: math.Ceil/math.Floor of the float quotient)
     return -((-product) // 100) if round_up else product // 100
 
@@ -144,11 +156,17 @@ def max_surge(replicas: int, max_surge: IntOrPercent, max_unavailable: IntOrPerc
 
 
 def max_unavailable(replicas: int, max_surge: IntOrPercent, max_unavailable: IntOrPercent) -> int:
-    """``MaxUnavailable(deployment)`` [UTIL]: 0 when replicas is 0, never more than replicas."""
-    _, unavailable = resolve_fenceposts(max_surge, max_unavailable, replicas)
+    """``MaxUnavailable(deployment)`` [UTIL]: 0 when replicas is 0, never more than replicas
+    (an integer above replicas is valid in the API and capped here, as upstream does)."""
+    return _max_unavailable(replicas, max_surge, max_unavailable)
+
+
+def _max_unavailable(replicas: int, surge: IntOrPercent, unavailable: IntOrPercent) -> int:
+    # a module-level alias: parameters named ``max_unavailable`` shadow the public function
+    _, resolved = resolve_fenceposts(surge, unavailable, replicas)
     if replicas == 0:
         return 0
-    return min(unavailable, replicas)
+    return min(resolved, replicas)
 
 
 def new_rs_new_replicas(replicas: int, max_surge: IntOrPercent, all_pods: int, new_replicas: int) -> int:
@@ -161,21 +179,10 @@ def new_rs_new_replicas(replicas: int, max_surge: IntOrPercent, all_pods: int, n
     _check_count("spec.replicas", replicas)
     _check_count("allPods", all_pods)
     _check_count("newReplicaSet.spec.replicas", new_replicas)
-    surge = _scaled("maxSurge", max_surge, replicas, True)
-    max_total = replicas + surge
+    max_total = replicas + _scaled("maxSurge", max_surge, replicas, True)
     if all_pods >= max_total:
         return new_replicas
     return new_replicas + min(max_total - all_pods, replicas - new_replicas)
-
-
-def _new_target(replicas: int, surge: int, old_replicas: int, new_replicas: int) -> int:
-    """reconcileNewReplicaSet with a resolved surge (no validation; used by :func:`simulate`)."""
-    if new_replicas >= replicas:
-        return replicas
-    all_pods = old_replicas + new_replicas
-    if all_pods >= replicas + surge:
-        return new_replicas
-    return new_replicas + min(replicas + surge - all_pods, replicas - new_replicas)
 
 
 def new_rs_target(replicas: int, max_surge: IntOrPercent, max_unavailable: IntOrPercent,
@@ -210,9 +217,12 @@ def cleanup_unhealthy_replicas(old_replicas: int, old_available: int, max_cleanu
     _check_count("oldReplicaSet.status.availableReplicas", old_available)
     if isinstance(max_cleanup_count, bool) or not isinstance(max_cleanup_count, int):
         raise ValueError(f"maxCleanupCount: Invalid value: {_fmt(max_cleanup_count)}: 必须是整数")
+    if old_available > old_replicas:
+        raise ValueError(f"oldReplicaSet.status.availableReplicas: Invalid value: {old_available}: "
+                         f"不能大于 oldReplicaSet.spec.replicas（{old_replicas}）")
     if max_cleanup_count <= 0 or old_replicas == 0 or old_replicas == old_available:
         return 0
-    return max(0, min(max_cleanup_count, old_replicas - old_available))
+    return min(max_cleanup_count, old_replicas - old_available)
 
 
 def scale_down_old_replica_sets(replicas: int, max_surge: IntOrPercent, max_unavailable: IntOrPercent,
@@ -226,43 +236,30 @@ def scale_down_old_replica_sets(replicas: int, max_surge: IntOrPercent, max_unav
     _check_count("spec.replicas", replicas)
     _check_count("oldReplicaSet.spec.replicas", old_replicas)
     _check_count("availableReplicas", available)
-    min_available = replicas - globals()["max_unavailable"](replicas, max_surge, max_unavailable)
+    min_available = replicas - _max_unavailable(replicas, max_surge, max_unavailable)
     if available <= min_available or old_replicas == 0:
         return old_replicas
     return old_replicas - min(old_replicas, available - min_available)
 
 
-def _old_rs_step(replicas: int, unavailable: int, old_replicas: int, old_available: int,
-                 new_replicas: int, new_available: int) -> tuple[int, int, int]:
-    """reconcileOldReplicaSets for one old RS: returns (new size, cleaned, scaled down)."""
-    if old_replicas == 0:
-        return old_replicas, 0, 0
-    all_pods = old_replicas + new_replicas
-    min_available = replicas - unavailable
-    new_unavailable = new_replicas - new_available
-    max_scaled_down = all_pods - min_available - new_unavailable
-    if max_scaled_down <= 0:
-        return old_replicas, 0, 0
-    cleaned = cleanup_unhealthy_replicas(old_replicas, old_available, max_scaled_down)
-    size = old_replicas - cleaned
-    # scaleDownOldReplicaSetsForRollingUpdate: availability from ReplicaSet *status* (unchanged
-    # by the cleanup, whose pods were not available anyway).
-    available = old_available + new_available
-    scaled = 0
-    if available > min_available and size > 0:
-        scaled = min(size, available - min_available)
-        size -= scaled
-    return size, cleaned, scaled
+class OldReplicaSetStep(NamedTuple):
+    """One ``reconcileOldReplicaSets`` for a single old ReplicaSet: its new ``size``, how many
+    unhealthy pods were ``cleaned`` up and how many available pods were ``scaled_down``."""
+    size: int
+    cleaned: int
+    scaled_down: int
 
 
-def old_rs_target(replicas: int, max_surge: IntOrPercent, max_unavailable: IntOrPercent,
-                  old_replicas: int, old_available: int, new_replicas: int, new_available: int) -> int:
-    """Size of the single old ReplicaSet after one ``reconcileOldReplicaSets`` step [ROLLING].
+def reconcile_old_replica_sets(replicas: int, max_surge: IntOrPercent, max_unavailable: IntOrPercent,
+                               old_replicas: int, old_available: int, new_replicas: int,
+                               new_available: int) -> OldReplicaSetStep:
+    """``reconcileOldReplicaSets`` [ROLLING] for one old ReplicaSet, step by step.
 
     ``maxScaledDown = allPods - minAvailable - (new.spec.replicas - new.availableReplicas)``
     with ``minAvailable = replicas - MaxUnavailable``; nothing happens if it is <= 0. Otherwise
-    unhealthy old pods are cleaned up first (at most maxScaledDown), then old pods are scaled
-    down while ``available > minAvailable`` (available counted from ReplicaSet status).
+    :func:`cleanup_unhealthy_replicas` (at most maxScaledDown), then
+    :func:`scale_down_old_replica_sets` with the availability from ReplicaSet *status*
+    (unchanged by the cleanup, whose pods were not available anyway).
     """
     _check_count("spec.replicas", replicas)
     for name, value in (("oldReplicaSet.spec.replicas", old_replicas),
@@ -270,14 +267,26 @@ def old_rs_target(replicas: int, max_surge: IntOrPercent, max_unavailable: IntOr
                         ("newReplicaSet.spec.replicas", new_replicas),
                         ("newReplicaSet.status.availableReplicas", new_available)):
         _check_count(name, value)
-    if old_available > old_replicas:
-        raise ValueError(f"oldReplicaSet.status.availableReplicas: Invalid value: {old_available}: "
-                         f"不能大于 oldReplicaSet.spec.replicas（{old_replicas}）")
     if new_available > new_replicas:
         raise ValueError(f"newReplicaSet.status.availableReplicas: Invalid value: {new_available}: "
                          f"不能大于 newReplicaSet.spec.replicas（{new_replicas}）")
-    unavailable = globals()["max_unavailable"](replicas, max_surge, max_unavailable)
-    return _old_rs_step(replicas, unavailable, old_replicas, old_available, new_replicas, new_available)[0]
+    min_available = replicas - _max_unavailable(replicas, max_surge, max_unavailable)
+    max_scaled_down = old_replicas + new_replicas - min_available - (new_replicas - new_available)
+    if old_replicas == 0 or max_scaled_down <= 0:
+        cleanup_unhealthy_replicas(old_replicas, old_available, 0)   # validates old_available
+        return OldReplicaSetStep(old_replicas, 0, 0)
+    cleaned = cleanup_unhealthy_replicas(old_replicas, old_available, max_scaled_down)
+    size = scale_down_old_replica_sets(replicas, max_surge, max_unavailable, old_replicas - cleaned,
+                                       old_available + new_available)
+    return OldReplicaSetStep(size, cleaned, old_replicas - cleaned - size)
+
+
+def old_rs_target(replicas: int, max_surge: IntOrPercent, max_unavailable: IntOrPercent,
+                  old_replicas: int, old_available: int, new_replicas: int, new_available: int) -> int:
+    """Size of the single old ReplicaSet after one ``reconcileOldReplicaSets`` step [ROLLING]
+    (the ``size`` of :func:`reconcile_old_replica_sets`)."""
+    return reconcile_old_replica_sets(replicas, max_surge, max_unavailable, old_replicas, old_available,
+                                      new_replicas, new_available).size
 
 
 def validate_strategy(max_surge: IntOrPercent, max_unavailable: IntOrPercent,
@@ -301,26 +310,11 @@ def validate_strategy(max_surge: IntOrPercent, max_unavailable: IntOrPercent,
             errors.append(str(exc))
     values = {}
     for name, value in (("maxUnavailable", max_unavailable), ("maxSurge", max_surge)):
-        path = f"{_FIELD}.{name}"
-        if value is None:
-            values[name] = 0
-        elif isinstance(value, bool) or not isinstance(value, (int, str)):
-            errors.append(f"{path}: Invalid value: {_fmt(value)}: 必须是整数或百分比（例如 '5%'）")
-        elif isinstance(value, str):
-            if not _API_PERCENT.match(value):
-                if re.fullmatch(r"-[0-9]+%", value):
-                    errors.append(f"{path}: Invalid value: {_fmt(value)}: 必须大于或等于 0")
-                else:
-                    errors.append(f"{path}: Invalid value: {_fmt(value)}: "
-                                  "必须是整数或百分比（例如 '5%'）（must be an integer or percentage (e.g '5%')）")
-            else:
-                values[name] = int(value[:-1])
-                if name == "maxUnavailable" and values[name] > 100:
-                    errors.append(f"{path}: Invalid value: {_fmt(value)}: 不能大于 100%（must not be greater than 100%）")
+        error = _value_error(name, value)
+        if error:
+            errors.append(error)
         else:
-            if value < 0:
-                errors.append(f"{path}: Invalid value: {value}: 必须大于或等于 0（must be greater than or equal to 0）")
-            values[name] = value
+            values[name] = 0 if value is None else (value if isinstance(value, int) else int(value[:-1]))
     if values.get("maxUnavailable") == 0 and values.get("maxSurge") == 0:
         shown = _fmt(max_unavailable if max_unavailable is not None else 0)
         errors.append(f"{_FIELD}.maxUnavailable: Invalid value: {shown}: 不能与 maxSurge 同时为 0"
@@ -467,6 +461,181 @@ def _check_seconds(name: str, value: object, allow_none: bool = False) -> Option
     return float(value)
 
 
+#: [UTIL] ``HasProgressDeadline``: ``progressDeadlineSeconds`` = MaxInt32 means "no deadline".
+MAX_PROGRESS_DEADLINE_SECONDS = 2_147_483_647
+
+
+def has_progress_deadline(progress_deadline_seconds: Optional[float]) -> bool:
+    """[UTIL] ``HasProgressDeadline``: set and not ``math.MaxInt32`` (2147483647). Without a
+    deadline the controller removes the Progressing condition and never times out [PROGRESS]."""
+    value = _check_seconds("spec.progressDeadlineSeconds", progress_deadline_seconds, allow_none=True)
+    if value is not None and value > MAX_PROGRESS_DEADLINE_SECONDS:
+        raise ValueError(f"spec.progressDeadlineSeconds: Invalid value: {progress_deadline_seconds}: "
+                         f"不能大于 {MAX_PROGRESS_DEADLINE_SECONDS}（int32）")
+    return value is not None and value != MAX_PROGRESS_DEADLINE_SECONDS
+
+
+class _Condition:
+    """The Deployment's Progressing condition as last written (status, reason, lastUpdateTime)."""
+    __slots__ = ("status", "reason", "updated")
+
+    def __init__(self, status: str, reason: str, updated: float) -> None:
+        self.status, self.reason, self.updated = status, reason, updated
+
+    def set(self, status: str, reason: str, now: float) -> None:
+        self.status, self.reason, self.updated = status, reason, now
+
+
+class _Sim:
+    """One rolling update, one handler per event: a controller sync (:meth:`sync`: one
+    ``rolloutRolling`` then ``syncRolloutStatus``), the rollback, the requeue of a stuck rollout."""
+
+    def __init__(self, replicas: int, max_surge: IntOrPercent, max_unavailable: IntOrPercent,
+                 startup: float, min_ready: float, deadline: Optional[float], good: bool) -> None:
+        self.replicas, self.surge_in, self.unavailable_in = replicas, max_surge, max_unavailable
+        self.startup, self.min_ready = startup, min_ready
+        self.deadline = deadline if has_progress_deadline(deadline) else None
+        self.min_available = replicas - _max_unavailable(replicas, max_surge, max_unavailable)
+        self.v1, self.v2 = _RS(good=True), _RS(good=good)
+        self.v1.replicas = replicas
+        if replicas:
+            self.v1.created, self.v1.prefix = [-math.inf], [replicas]
+        # Deployment status as last written (revision 1 complete) + the Progressing condition.
+        self.status = {"replicas": replicas, "updated": replicas, "ready": replicas, "available": replicas}
+        self.cond = (_Condition("True", "NewReplicaSetAvailable", -math.inf) if self.deadline is not None
+                     else _Condition("", "", -math.inf))
+        self.rolled_back = self.created = self.complete = False
+
+    def roles(self) -> tuple[_RS, _RS]:
+        """(old, new) as the controller sees them."""
+        return (self.v2, self.v1) if self.rolled_back else (self.v1, self.v2)
+
+    def label(self, rs: _RS) -> str:
+        role = "新" if rs is self.roles()[1] else "旧"
+        return f"{role} ReplicaSet（修订版 {1 if rs is self.v1 else 2}）"
+
+    def observed_status(self, now: float) -> dict:
+        """[SYNC] calculateStatus from the ReplicaSets' *status* (their pods, ready, available)."""
+        old, new = self.roles()
+        r_old, a_old = old.counts(now, self.startup, self.min_ready)
+        r_new, a_new = new.counts(now, self.startup, self.min_ready)
+        return {"replicas": old.pods() + new.pods(), "updated": new.pods(),
+                "ready": r_old + r_new, "available": a_old + a_new}
+
+    def reconcile(self, now: float) -> str:
+        """One ``rolloutRolling`` [ROLLING] with the public step functions; returns what was done."""
+        old, new = self.roles()
+        actions = []
+        if not self.created:
+            # [SYNC] getNewReplicaSet creates the RS with NewRSNewReplicas pods (Progressing:
+            # NewReplicaSetCreated when the Deployment has a progress deadline)
+            self.created = True
+            new.replicas = new_rs_target(self.replicas, self.surge_in, self.unavailable_in, old.replicas, 0)
+            new.sync_pods(now)
+            if self.deadline is not None:
+                self.cond.set("True", "NewReplicaSetCreated", now)
+            actions.append(f"创建{self.label(new)}，副本数 {new.replicas}")
+        target = new_rs_target(self.replicas, self.surge_in, self.unavailable_in, old.replicas, new.replicas)
+        if target != new.replicas:
+            verb = "扩容" if target > new.replicas else "缩容"
+            actions.append(f"{self.label(new)} {verb} {new.replicas}→{target}")
+            new.replicas = target
+            new.sync_pods(now)
+            return "；".join(actions)
+        _, a_old = old.counts(now, self.startup, self.min_ready)
+        _, a_new = new.counts(now, self.startup, self.min_ready)
+        step = reconcile_old_replica_sets(self.replicas, self.surge_in, self.unavailable_in, old.replicas,
+                                          a_old, new.replicas, a_new)
+        if step.size != old.replicas:
+            what = ([f"清理不健康 Pod {step.cleaned} 个"] if step.cleaned else []) + \
+                   ([f"缩容 {step.scaled_down} 个"] if step.scaled_down else [])
+            actions.append(f"{self.label(old)} {old.replicas}→{step.size}（{'，'.join(what)}）")
+            old.replicas = step.size
+            old.sync_pods(now)
+        return "；".join(actions)
+
+    def sync_rollout_status(self, now: float, ns: dict) -> None:
+        """[PROGRESS] syncRolloutStatus with ``ns``, the status computed from the ReplicaSets as
+        this sync saw them (a scaling of this sync shows in the next one, which it triggers)."""
+        replicas, status, cond = self.replicas, self.status, self.cond
+        complete = ns["updated"] == replicas and ns["replicas"] == replicas and ns["available"] == replicas
+        is_complete_deployment = ns["replicas"] == ns["updated"] and cond.reason == "NewReplicaSetAvailable"
+        if self.deadline is not None and not is_complete_deployment:
+            # [UTIL] DeploymentProgressing against the status the last sync wrote
+            progressing = (ns["updated"] > status["updated"]
+                           or ns["replicas"] - ns["updated"] < status["replicas"] - status["updated"]
+                           or ns["ready"] > status["ready"] or ns["available"] > status["available"])
+            if complete:
+                if not (cond.status == "True" and cond.reason == "NewReplicaSetAvailable"):
+                    cond.set("True", "NewReplicaSetAvailable", now)
+            elif progressing:
+                cond.set("True", "ReplicaSetUpdated", now)
+            elif cond.reason not in ("NewReplicaSetAvailable", "ProgressDeadlineExceeded") \
+                    and now > cond.updated + self.deadline:
+                # [UTIL] DeploymentTimedOut: lastUpdateTime + progressDeadlineSeconds before now
+                cond.set("False", "ProgressDeadlineExceeded", now)
+        status.update(ns)
+        self.complete = complete
+
+    def step(self, now: float, action: str) -> Step:
+        r1, a1 = self.v1.counts(now, self.startup, self.min_ready)
+        r2, a2 = self.v2.counts(now, self.startup, self.min_ready)
+        p1, p2 = self.v1.pods(), self.v2.pods()
+        return Step(now, action or "同步状态（无扩缩容）", self.v1.replicas, self.v2.replicas, r1, p1 - r1, a1,
+                    r2, p2 - r2, a2, p1 + p2, a1 + a2, self.cond.status, self.cond.reason,
+                    "True" if a1 + a2 >= self.min_available else "False", self.rolled_back)
+
+    def next_event(self, now: float, rollback: Optional[float]) -> float:
+        """The next pod readiness/availability change, the rollback, or the requeue of a stuck
+        rollout ([PROGRESS] requeueStuckDeployment: lastUpdateTime + deadline + 1 s)."""
+        candidates = [self.v1.next_change(now, self.startup, self.min_ready),
+                      self.v2.next_change(now, self.startup, self.min_ready)]
+        if rollback is not None and not self.rolled_back and rollback > now:
+            candidates.append(rollback)
+        if self.deadline is not None and self.cond.reason not in ("NewReplicaSetAvailable",
+                                                                   "ProgressDeadlineExceeded"):
+            candidates.append(max(self.cond.updated + self.deadline + 1.0, now + 1e-9))
+        return min(candidates)
+
+
+def _record(result: "Rollout", step: Step, action: str) -> None:
+    """Append ``step`` unless a sync that did nothing left everything as it was."""
+    if result.steps and not action:
+        prev = result.steps[-1]
+        if all(getattr(prev, k) == getattr(step, k) for k in _COMPARED):
+            return
+    result.steps.append(step)
+
+
+def _run(sim: _Sim, result: "Rollout", rollback: Optional[float], stop_at: Optional[float],
+         max_syncs: int) -> float:
+    """The event loop: at each event time, sync until a sync changes nothing. Returns the end time."""
+    now, syncs = 0.0, 0
+    while True:
+        if rollback is not None and now >= rollback and not sim.rolled_back:
+            sim.rolled_back = True
+            _record(result, sim.step(now, "回滚（kubectl rollout undo）：修订版 1 的 ReplicaSet 重新成为新 ReplicaSet"),
+                    "rollback")
+        while True:
+            syncs += 1
+            if syncs > max_syncs:
+                raise ValueError(f"max_syncs: 同步次数超过 {max_syncs}，请缩短 until 或减少副本数")
+            observed = sim.observed_status(now)
+            action = sim.reconcile(now)
+            sim.sync_rollout_status(now, observed)
+            _record(result, sim.step(now, action), action)
+            if not action:
+                break
+        if sim.complete and result.completed_at is None and sim.created:
+            result.completed_at = now
+        if sim.cond.reason == "ProgressDeadlineExceeded" and result.deadline_exceeded_at is None:
+            result.deadline_exceeded_at = now
+        nxt = sim.next_event(now, rollback)
+        if math.isinf(nxt) or (stop_at is not None and nxt > stop_at):
+            return now
+        now = nxt
+
+
 def simulate(replicas: int, max_surge: IntOrPercent = "25%", max_unavailable: IntOrPercent = "25%",
              startup_seconds: float = 10, min_ready_seconds: float = 0,
              progress_deadline_seconds: Optional[float] = 600, new_version_ready: bool = True,
@@ -475,14 +644,17 @@ def simulate(replicas: int, max_surge: IntOrPercent = "25%", max_unavailable: In
     """Discrete-event rolling update of a Deployment from revision 1 to revision 2 at t = 0.
 
     Parameters use the Kubernetes API names: ``maxSurge``/``maxUnavailable`` (int, ``"25%"`` or
-    None), ``minReadySeconds``, ``progressDeadlineSeconds`` (None = no deadline). Pods take
-    ``startup_seconds`` to pass their readinessProbe. ``new_version_ready=False`` models a bad
-    image / failing readinessProbe; ``rollback_at`` (seconds) models ``kubectl rollout undo``:
-    the revision-1 ReplicaSet becomes the new one again.
+    None), ``minReadySeconds``, ``progressDeadlineSeconds``. Pods take ``startup_seconds`` to
+    pass their readinessProbe. ``new_version_ready=False`` models a bad image / failing
+    readinessProbe (the Deployment docs' ``nginx:1.161`` example: Progressing True
+    ReplicaSetUpdated after the first progress, then False ProgressDeadlineExceeded);
+    ``rollback_at`` (seconds) models ``kubectl rollout undo``: the revision-1 ReplicaSet becomes
+    the new one again.
 
-    ``progress_deadline_seconds=None`` means no deadline: as upstream, the Deployment then has no
-    Progressing condition at all (``progressing`` and ``progressing_reason`` are ``""``) and never
-    times out; ``Rollout.complete`` / ``completed_at`` still report completion.
+    ``progress_deadline_seconds=None`` or 2147483647 means no deadline ([UTIL]
+    ``HasProgressDeadline``): the Deployment then has no Progressing condition at all
+    (``progressing`` and ``progressing_reason`` are ``""``) and never times out;
+    ``Rollout.complete`` / ``completed_at`` still report completion.
 
     The run stops when nothing else can happen (complete, or stalled with no pending event), or
     at ``until`` seconds. See the module docstring for the timing model.
@@ -491,6 +663,7 @@ def simulate(replicas: int, max_surge: IntOrPercent = "25%", max_unavailable: In
     validate_strategy(max_surge, max_unavailable, replicas)
     startup = _check_seconds("startup_seconds", startup_seconds)
     min_ready = _check_seconds("spec.minReadySeconds", min_ready_seconds)
+    has_deadline = has_progress_deadline(progress_deadline_seconds)
     deadline = _check_seconds("spec.progressDeadlineSeconds", progress_deadline_seconds, allow_none=True)
     if deadline is not None and deadline <= min_ready:
         raise ValueError(f"spec.progressDeadlineSeconds: Invalid value: {progress_deadline_seconds}: "
@@ -499,147 +672,14 @@ def simulate(replicas: int, max_surge: IntOrPercent = "25%", max_unavailable: In
     stop_at = _check_seconds("until", until, allow_none=True)
     if not isinstance(new_version_ready, bool):
         raise ValueError(f"new_version_ready: Invalid value: {new_version_ready!r}: 必须是 True 或 False")
-
-    surge, _ = resolve_fenceposts(max_surge, max_unavailable, replicas)
-    unavailable = globals()["max_unavailable"](replicas, max_surge, max_unavailable)
-    min_available = replicas - unavailable
-
-    v1 = _RS(good=True)
-    v1.replicas = replicas
-    if replicas:
-        v1.created, v1.prefix = [-math.inf], [replicas]
-    v2 = _RS(good=new_version_ready)
-    result = Rollout(replicas, surge, unavailable, startup, min_ready, deadline,
-                     new_version_ready, rollback)
-
-    # Deployment status as last written: (replicas, updated, ready, available) + conditions.
-    status = {"replicas": replicas, "updated": replicas, "ready": replicas, "available": replicas}
-    cond = {"status": "True", "reason": "NewReplicaSetAvailable", "updated": -math.inf}
-    state = {"rolled_back": False, "created": False, "complete": False}
-
-    def label(rs: _RS) -> str:
-        role = "新" if rs is roles()[1] else "旧"
-        return f"{role} ReplicaSet（修订版 {1 if rs is v1 else 2}）"
-
-    def roles() -> tuple[_RS, _RS]:
-        return (v2, v1) if state["rolled_back"] else (v1, v2)  # (old, new)
-
-    def new_status(now: float) -> dict:
-        old, new = roles()
-        r_old, a_old = old.counts(now, startup, min_ready)
-        r_new, a_new = new.counts(now, startup, min_ready)
-        return {"replicas": old.pods() + new.pods(), "updated": new.pods(),
-                "ready": r_old + r_new, "available": a_old + a_new}
-
-    def reconcile(now: float) -> str:
-        """One rolloutRolling [ROLLING]; returns what was done ('' if nothing)."""
-        old, new = roles()
-        actions = []
-        if not state["created"]:
-            # [SYNC] getNewReplicaSet creates the RS with NewRSNewReplicas pods
-            state["created"] = True
-            new.replicas = _new_target(replicas, surge, old.replicas, 0)
-            new.sync_pods(now)
-            cond.update(status="True", reason="NewReplicaSetCreated", updated=now)
-            actions.append(f"创建{label(new)}，副本数 {new.replicas}")
-        target = _new_target(replicas, surge, old.replicas, new.replicas)
-        if target != new.replicas:
-            verb = "扩容" if target > new.replicas else "缩容"
-            actions.append(f"{label(new)} {verb} {new.replicas}→{target}")
-            new.replicas = target
-            new.sync_pods(now)
-            return "；".join(actions)
-        _, a_old = old.counts(now, startup, min_ready)
-        _, a_new = new.counts(now, startup, min_ready)
-        size, cleaned, scaled = _old_rs_step(replicas, unavailable, old.replicas, a_old,
-                                             new.replicas, a_new)
-        if size != old.replicas:
-            what = []
-            if cleaned:
-                what.append(f"清理不健康 Pod {cleaned} 个")
-            if scaled:
-                what.append(f"缩容 {scaled} 个")
-            actions.append(f"{label(old)} {old.replicas}→{size}（{'，'.join(what)}）")
-            old.replicas = size
-            old.sync_pods(now)
-        return "；".join(actions)
-
-    def sync_rollout_status(now: float) -> None:
-        """[PROGRESS] syncRolloutStatus (Progressing condition) with the status just computed."""
-        ns = new_status(now)
-        complete = (ns["updated"] == replicas and ns["replicas"] == replicas
-                    and ns["available"] == replicas)
-        is_complete_deployment = ns["replicas"] == ns["updated"] and cond["reason"] == "NewReplicaSetAvailable"
-        if deadline is not None and not is_complete_deployment:
-            old_old = status["replicas"] - status["updated"]
-            new_old = ns["replicas"] - ns["updated"]
-            progressing = (ns["updated"] > status["updated"] or new_old < old_old
-                           or ns["ready"] > status["ready"] or ns["available"] > status["available"])
-            if complete:
-                if not (cond["status"] == "True" and cond["reason"] == "NewReplicaSetAvailable"):
-                    cond.update(status="True", reason="NewReplicaSetAvailable", updated=now)
-            elif progressing:
-                cond.update(status="True", reason="ReplicaSetUpdated", updated=now)
-            elif cond["reason"] == "ProgressDeadlineExceeded":
-                pass
-            elif cond["reason"] != "NewReplicaSetAvailable" and now > cond["updated"] + deadline:
-                cond.update(status="False", reason="ProgressDeadlineExceeded", updated=now)
-        elif deadline is None:
-            # "If there is no progressDeadlineSeconds set, remove any Progressing condition."
-            cond.update(status="", reason="", updated=now)
-        status.update(ns)
-        state["complete"] = complete
-
-    def record(now: float, action: str) -> None:
-        r1, a1 = v1.counts(now, startup, min_ready)
-        r2, a2 = v2.counts(now, startup, min_ready)
-        p1, p2 = v1.pods(), v2.pods()
-        step = Step(now, action or "同步状态（无扩缩容）", v1.replicas, v2.replicas, r1, p1 - r1, a1, r2, p2 - r2, a2,
-                    p1 + p2, a1 + a2, cond["status"], cond["reason"],
-                    "True" if a1 + a2 >= min_available else "False", state["rolled_back"])
-        if result.steps and not action:
-            prev = result.steps[-1]
-            if all(getattr(prev, k) == getattr(step, k) for k in _COMPARED):
-                return
-        result.steps.append(step)
-
-    now = 0.0
-    syncs = 0
-    while True:
-        if rollback is not None and now >= rollback and not state["rolled_back"]:
-            state["rolled_back"] = True
-            record(now, "回滚（kubectl rollout undo）：修订版 1 的 ReplicaSet 重新成为新 ReplicaSet")
-        first = True
-        while True:
-            syncs += 1
-            if syncs > max_syncs:
-                raise ValueError(f"max_syncs: 同步次数超过 {max_syncs}，请缩短 until 或减少副本数")
-            action = reconcile(now)
-            sync_rollout_status(now)
-            if action or first:
-                record(now, action)
-            first = False
-            if not action:
-                break
-        if state["complete"] and result.completed_at is None and state["created"]:
-            result.completed_at = now
-        if cond["reason"] == "ProgressDeadlineExceeded" and result.deadline_exceeded_at is None:
-            result.deadline_exceeded_at = now
-        # next event
-        candidates = [v1.next_change(now, startup, min_ready), v2.next_change(now, startup, min_ready)]
-        if rollback is not None and not state["rolled_back"] and rollback > now:
-            candidates.append(rollback)
-        if (deadline is not None and cond["reason"] not in ("NewReplicaSetAvailable", "ProgressDeadlineExceeded")):
-            # [PROGRESS] requeueStuckDeployment: lastUpdateTime + deadline + 1 s
-            candidates.append(max(cond["updated"] + deadline + 1.0, now + 1e-9))
-        nxt = min(candidates)
-        if math.isinf(nxt) or (stop_at is not None and nxt > stop_at):
-            break
-        now = nxt
-    last = result.steps[-1]
-    old_final, new_final = (v2, v1) if state["rolled_back"] else (v1, v2)
+    sim = _Sim(replicas, max_surge, max_unavailable, startup, min_ready, deadline if has_deadline else None,
+               new_version_ready)
+    result = Rollout(replicas, resolve_fenceposts(max_surge, max_unavailable, replicas)[0],
+                     replicas - sim.min_available, startup, min_ready, deadline, new_version_ready, rollback)
+    now = _run(sim, result, rollback, stop_at, max_syncs)
+    old_final, new_final = sim.roles()
     _, a_new = new_final.counts(now, startup, min_ready)
-    result.complete = (old_final.replicas == 0 and new_final.replicas == replicas and a_new == replicas)
+    result.complete = old_final.replicas == 0 and new_final.replicas == replicas and a_new == replicas
     if result.complete and result.completed_at is None:
-        result.completed_at = last.time
+        result.completed_at = result.steps[-1].time
     return result

@@ -76,10 +76,10 @@ Sentinel 文档与缺省值：https://redis.io/docs/latest/operate/oss_and_stack
 from __future__ import annotations
 
 import math
+import random
+import statistics
 from dataclasses import dataclass
-from numbers import Real
-
-import numpy as np
+from numbers import Integral, Real
 
 from hakit.models.quorum import majority
 
@@ -108,12 +108,18 @@ __all__ = [
     "votes_needed",
 ]
 
+# Sources: redis/redis src/sentinel.c at 7.4.1 (lines cited) and 7.0.15 (the Debian 12 lab binary;
+# the same values, lines +20): ``sentinel_default_down_after = 30000`` (:68),
+# ``sentinel_default_failover_timeout = 60*3*1000`` (:76), ``SENTINEL_PING_PERIOD 1000`` (:62),
+# ``sentinel_ask_period = 1000`` (:66), ``sentinel_info_period = 10000`` (:64),
+# ``sentinel_publish_period = 2000`` (:67), ``SENTINEL_MAX_DESYNC 1000`` (:83); sentinel.conf
+# (``down-after-milliseconds mymaster 30000``, ``failover-timeout mymaster 180000``).
 DOWN_AFTER_DEFAULT = 30_000  #: ``sentinel down-after-milliseconds`` 缺省值
 FAILOVER_TIMEOUT_DEFAULT = 180_000  #: ``sentinel failover-timeout`` 缺省值
 PING_PERIOD = 1000  #: ``SENTINEL_PING_PERIOD``
-ASK_PERIOD = 1000  #: ``SENTINEL_ASK_PERIOD``
-INFO_PERIOD = 10_000  #: ``SENTINEL_INFO_PERIOD``（故障转移期间对副本改为 1000）
-PUBLISH_PERIOD = 2000  #: ``SENTINEL_PUBLISH_PERIOD``
+ASK_PERIOD = 1000  #: ``sentinel_ask_period``（旧版宏名 ``SENTINEL_ASK_PERIOD``）
+INFO_PERIOD = 10_000  #: ``sentinel_info_period``（故障转移期间对副本改为 1000）
+PUBLISH_PERIOD = 2000  #: ``sentinel_publish_period``
 MAX_DESYNC = 1000  #: ``SENTINEL_MAX_DESYNC``
 TICK_MIN = 1000 / 19  #: hz = 19 时的定时器周期
 TICK_MAX = 1000 / 10  #: hz = 10 时的定时器周期
@@ -133,7 +139,7 @@ LAB_NOTEBOOK_FIRST_SDOWN_MS = (1780, 2050)
 
 
 def _int(v: object, name: str, lo: int, hi: int | None = None) -> int:
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+    if isinstance(v, bool) or not isinstance(v, Integral):
         raise ValueError(f"{name}: Invalid value: {v!r}: 必须是整数")
     if v < lo or (hi is not None and v > hi):
         rng = f"{lo} 到 {hi}" if hi is not None else f"大于等于 {lo}"
@@ -150,9 +156,14 @@ def _ms(v: object, name: str, positive: bool = True) -> float:
 
 
 def votes_needed(sentinels: int, quorum: int) -> int:
-    """当选 leader 需要的票数：``max(sentinels // 2 + 1, quorum)``（``sentinelGetLeader``）。"""
+    """当选 leader 需要的票数：``max(majority(sentinels), quorum)``。
+
+    ``sentinelGetLeader``（sentinel.c 7.4.1:4839-4840，7.0.15:4746）：``voters_quorum = voters/2+1``，
+    得票少于它或少于 ``master->quorum`` 都不能当选。quorum 可以大于 Sentinel 总数：Redis 只拒绝
+    ``quorum <= 0``（``sentinel monitor`` 的配置与命令，7.4.1:1844、4039），这时返回的票数凑不齐。
+    """
     s = _int(sentinels, "sentinels", 1)
-    q = _int(quorum, "quorum", 1, s)
+    q = _int(quorum, "quorum", 1)
     return max(majority(s), q)
 
 
@@ -222,9 +233,79 @@ def haproxy_mark_down(inter_ms: float = 2000, fall: int = 3, fastinter_ms: float
     return ((fall - 1) * step + cf, inter + (fall - 1) * step + cf)
 
 
-def _ticks(rng: np.random.Generator, shape) -> np.ndarray:
-    """随机的定时器周期：1000 / hz，hz 在 10..19 中均匀取整数（``10 + rand() % 10``）。"""
-    return 1000.0 / rng.integers(10, 20, size=shape)
+def _tick(rand) -> float:
+    """随机的定时器周期：1000 / hz，hz 在 10..19 中均匀取整数（``sentinelTimer``：``10 + rand() % 10``）。"""
+    return 1000.0 / (10 + int(rand() * 10))
+
+
+def _timeline_params(down_after_ms, sentinels, quorum, sentinels_lost, failover_timeout_ms, inter_ms, fall,
+                     rise, fastinter_ms, downinter_ms, timeout_check_ms, failure, rtt_ms, samples, seed,
+                     after_failover) -> dict:
+    s = _int(sentinels, "sentinels", 1, 15)
+    inter = _ms(inter_ms, "inter")
+    if failure not in ("crash", "hang"):
+        raise ValueError(f"failure: Unsupported value: {failure!r}: 支持的取值为 crash（进程退出）, hang（挂起或网络分区）")
+    if not isinstance(after_failover, bool):
+        raise ValueError(f"after_failover: Invalid value: {after_failover!r}: 必须是 True 或 False")
+    _int(seed, "seed", -(2**63))
+    return dict(down_after_ms=_ms(down_after_ms, "sentinel down-after-milliseconds"), sentinels=s,
+                quorum=_int(quorum, "quorum", 1), sentinels_lost=_int(sentinels_lost, "sentinels_lost", 0, s),
+                failover_timeout_ms=_ms(failover_timeout_ms, "sentinel failover-timeout"),
+                inter_ms=inter, fall=_int(fall, "fall", 1), rise=_int(rise, "rise", 1),
+                fastinter_ms=inter if fastinter_ms is None else _ms(fastinter_ms, "fastinter"),
+                downinter_ms=inter if downinter_ms is None else _ms(downinter_ms, "downinter"),
+                timeout_check_ms=inter if timeout_check_ms is None else _ms(timeout_check_ms, "timeout check"),
+                failure=failure, rtt_ms=_ms(rtt_ms, "rtt_ms", positive=False),
+                samples=_int(samples, "samples", 1, 200_000), after_failover=after_failover)
+
+
+def _no_failover_reason(sentinels: int, quorum: int, alive: int) -> str:
+    if quorum > sentinels:
+        # accepted by Redis (only quorum <= 0 is refused), but ODOWN needs quorum agreeing Sentinels
+        # (sentinelCheckObjectivelyDown, 7.4.1:4606), so the master is never failed over
+        return (f"quorum={quorum} 大于 Sentinel 总数 {sentinels}：Redis 接受这个配置，但永远凑不齐 {quorum} 个"
+                "Sentinel 判定客观下线 (ODOWN)，主节点永远不会被故障转移")
+    if alive < quorum:
+        return f"只剩 {alive} 个 Sentinel，达不到 quorum={quorum}（无法进入 ODOWN）"
+    need = votes_needed(sentinels, quorum)
+    if alive < need:
+        return f"只剩 {alive} 个 Sentinel，达不到当选所需的 {need} 票（Sentinel 总数 {sentinels} 的多数派）"
+    return ""
+
+
+def _sample(rand, p: dict, alive: int, ping: float, check_fail: float) -> tuple:
+    """One failover: (old master marked DOWN, SDOWN of the quorum-th Sentinel, ODOWN, election,
+    promotion, new master marked UP), the last five as durations (ms)."""
+    step = max(p["fastinter_ms"], check_fail)
+    old_down = rand() * p["inter_ms"] + (p["fall"] - 1) * step + check_fail
+    da, crash = p["down_after_ms"], p["failure"] == "crash"
+    each = []
+    for _ in range(alive):
+        # crash: the reconnect PING goes out within a timer tick; hang: the first unanswered PING
+        start = rand() * _tick(rand) if crash else rand() * ping
+        each.append(start + da + rand() * _tick(rand))  # the check runs on the next timer tick
+    if not each:
+        return (old_down,)
+    each.sort()
+    rtt = p["rtt_ms"]
+    odown = _tick(rand) + rtt          # replies are counted on the next tick
+    elect = _tick(rand) + rtt          # vote requests, counted on the next tick
+    promo = _tick(rand) + _tick(rand) + rtt  # SELECT_SLAVE, then SEND_SLAVEOF_NOONE
+    up = rand() * p["downinter_ms"] + (p["rise"] - 1) * p["fastinter_ms"] + rtt
+    return old_down, each[p["quorum"] - 1], odown, elect, promo, up
+
+
+def _sample_medians(p: dict, alive: int, ping: float, check_fail: float, seed: int) -> tuple:
+    """Medians over ``samples`` seeded runs: (old_down, sdown, odown, election, promotion, new_up,
+    write_unavailable, all_writes_ok)."""
+    rand = random.Random(seed).random
+    runs = [_sample(rand, p, alive, ping, check_fail) for _ in range(p["samples"])]
+    cols = [list(c) for c in zip(*runs)]
+    if alive == 0:
+        return (statistics.median(cols[0]),)
+    total = [sd + od + el + pr + up for _old, sd, od, el, pr, up in runs]
+    all_ok = [max(t, r[0]) for t, r in zip(total, runs)]
+    return tuple(statistics.median(c) for c in cols + [total, all_ok])
 
 
 def failover_timeline(down_after_ms: float = DOWN_AFTER_DEFAULT, sentinels: int = 3, quorum: int = 2,
@@ -249,109 +330,52 @@ def failover_timeline(down_after_ms: float = DOWN_AFTER_DEFAULT, sentinels: int 
     >>> 1000 < t.write_unavailable[0] < t.write_unavailable[1] < 1900 < t.write_unavailable[2]
     True
     """
-    da = _ms(down_after_ms, "sentinel down-after-milliseconds")
-    s = _int(sentinels, "sentinels", 1, 15)
-    q = _int(quorum, "quorum", 1, s)
-    lost = _int(sentinels_lost, "sentinels_lost", 0, s)
-    fto = _ms(failover_timeout_ms, "sentinel failover-timeout")
-    inter = _ms(inter_ms, "inter")
-    fall = _int(fall, "fall", 1)
-    rise = _int(rise, "rise", 1)
-    fast = inter if fastinter_ms is None else _ms(fastinter_ms, "fastinter")
-    dinter = inter if downinter_ms is None else _ms(downinter_ms, "downinter")
-    tcheck = inter if timeout_check_ms is None else _ms(timeout_check_ms, "timeout check")
-    if failure not in ("crash", "hang"):
-        raise ValueError(f"failure: Unsupported value: {failure!r}: 支持的取值为 crash（进程退出）, hang（挂起或网络分区）")
-    rtt = _ms(rtt_ms, "rtt_ms", positive=False)
-    samples = _int(samples, "samples", 1, 200_000)
-    if not isinstance(after_failover, (bool, np.bool_)):
-        raise ValueError(f"after_failover: Invalid value: {after_failover!r}: 必须是 True 或 False")
-    after_failover = bool(after_failover)
-    params = dict(down_after_ms=da, sentinels=s, quorum=q, sentinels_lost=lost, failover_timeout_ms=fto,
-                  inter_ms=inter, fall=fall, rise=rise, fastinter_ms=fast, downinter_ms=dinter,
-                  timeout_check_ms=tcheck, failure=failure, rtt_ms=rtt, after_failover=after_failover)
-    alive = s - lost
-    need = votes_needed(s, q)
+    p = _timeline_params(down_after_ms, sentinels, quorum, sentinels_lost, failover_timeout_ms, inter_ms, fall,
+                         rise, fastinter_ms, downinter_ms, timeout_check_ms, failure, rtt_ms, samples, seed,
+                         after_failover)
+    samples = p.pop("samples")
+    s, q, da, rtt = p["sentinels"], p["quorum"], p["down_after_ms"], p["rtt_ms"]
+    alive = s - p["sentinels_lost"]
     ping = min(da, PING_PERIOD)
-    check_fail = 0.0 if failure == "crash" else tcheck
-    down_lo, down_hi = haproxy_mark_down(inter, fall, fast, check_fail)
-    split_retry = 2 * fto
-
-    rng = np.random.default_rng(seed)
-    fail_start = rng.uniform(0, inter, samples)
-    step = max(fast, check_fail)
-    old_down = fail_start + (fall - 1) * step + check_fail
-    old_down_t = (down_lo, float(np.median(old_down)), down_hi)
-
-    if alive < q or alive < need:
-        why = (f"只剩 {alive} 个 Sentinel，达不到 quorum={q}（无法进入 ODOWN）" if alive < q else
-               f"只剩 {alive} 个 Sentinel，达不到当选所需的 {need} 票（Sentinel 总数 {s} 的多数派）")
+    check_fail = 0.0 if failure == "crash" else p["timeout_check_ms"]
+    down_lo, down_hi = haproxy_mark_down(p["inter_ms"], p["fall"], p["fastinter_ms"], check_fail)
+    split_retry = 2 * p["failover_timeout_ms"]
+    why = _no_failover_reason(s, q, alive)
+    # without a failover only HAProxy's view of the old master is sampled (no Sentinel reaches ODOWN)
+    med = _sample_medians({**p, "samples": samples}, 0 if why else alive, ping, check_fail, seed)
+    old_down_t = (down_lo, med[0], down_hi)
+    old_phase = Phase("old_down", f"HAProxy 标记旧主 DOWN（fall={p['fall']}）", 0.0, old_down_t[1], old_down_t,
+                      parallel=True)
+    if why:
         inf = (math.inf, math.inf, math.inf)
-        phases = [Phase("old_down", "HAProxy 标记旧主 DOWN", 0.0, old_down_t[1],
-                        old_down_t, parallel=True)]
-        return FailoverTimeline(params, False, why, phases, inf, old_down_t, inf, split_retry)
+        return FailoverTimeline(p, False, why, [old_phase], inf, old_down_t, inf, split_retry)
 
-    # 1. 每个存活 Sentinel 的 SDOWN 时刻
-    if failure == "crash":
-        start = rng.uniform(0, 1, (samples, alive)) * _ticks(rng, (samples, alive))  # 重连并发 PING
-        start_lo, start_hi = 0.0, TICK_MAX
-    else:
-        start = rng.uniform(0, ping, (samples, alive))  # 第一个没有回复的 PING
-        start_lo, start_hi = 0.0, ping
-    detect = rng.uniform(0, 1, (samples, alive)) * _ticks(rng, (samples, alive))  # 到下一个检查周期
-    sdown_each = np.sort(start + da + detect, axis=1)
-    sdown = sdown_each[:, q - 1]
-    if after_failover and failure == "crash":
+    start_lo, start_hi = (0.0, TICK_MAX) if failure == "crash" else (0.0, ping)
+    if p["after_failover"] and failure == "crash":
         # 重连被 last_reconn_time 推迟（sentinelReconnectInstance）：计时起点最早是宕机前最后一次有效
         # 回复 last_avail_time（至多早一个 PING 间隔 = ping + 一个周期），最晚是推迟后的重连 PING
         # （至多晚 SENTINEL_PING_PERIOD + 一个周期）。
         start_lo, start_hi = -(ping + TICK_MAX), PING_PERIOD + TICK_MAX
-    sdown_t = (max(0.0, da + start_lo), float(np.median(sdown)), da + start_hi + TICK_MAX)
-    # 2. ODOWN：回复在下一个周期被统计
-    odown_d = _ticks(rng, samples) + rtt
-    odown = sdown + odown_d
-    # 3. 选举：请求投票，下一个周期计票当选
-    elect_d = _ticks(rng, samples) + rtt
-    elected = odown + elect_d
-    # 4. 提升：SELECT_SLAVE 一个周期，SEND_SLAVEOF_NOONE 下一个周期，副本执行
-    promo_d = _ticks(rng, samples) + _ticks(rng, samples) + rtt
-    promoted = elected + promo_d
-    # 5. HAProxy 标记新主 UP
-    up_lo, up_hi = haproxy_mark_up(inter, rise, fast, dinter, rtt)
-    up_d = rng.uniform(0, dinter, samples) + (rise - 1) * fast + rtt
-    new_up = promoted + up_d
-
-    def tri(arr: np.ndarray, lo: float, hi: float) -> tuple:
-        return (lo, float(np.median(arr)), hi)
-
     tick_lo, tick_hi = TICK_MIN + rtt, TICK_MAX + rtt
+    up_lo, up_hi = haproxy_mark_up(p["inter_ms"], p["rise"], p["fastinter_ms"], p["downinter_ms"], rtt)
     # after_failover：旧的 is-master-down-by-addr 回复在 5 × SENTINEL_ASK_PERIOD 内仍计入
     # （sentinelAskMasterStateToOtherSentinels 只在 elapsed > ask_period*5 时清除 SRI_MASTER_DOWN），
     # sentinelCheckObjectivelyDown 在进入 SDOWN 的同一次 sentinelHandleRedisInstance 中即可置 ODOWN。
-    odown_t = tri(odown_d, 0.0 if after_failover else tick_lo, tick_hi)
-    elect_t = tri(elect_d, tick_lo, tick_hi)
-    promo_t = (2 * TICK_MIN + rtt, float(np.median(promo_d)), 2 * TICK_MAX + rtt)
-    up_t = tri(up_d, up_lo, up_hi)
-    total_lo = sdown_t[0] + odown_t[0] + elect_t[0] + promo_t[0] + up_t[0]
-    total_hi = sdown_t[2] + odown_t[2] + elect_t[2] + promo_t[2] + up_t[2]
-    total = (total_lo, float(np.median(new_up)), total_hi)
-    all_ok_arr = np.maximum(new_up, old_down)
-    all_ok = (max(total_lo, down_lo), float(np.median(all_ok_arr)), max(total_hi, down_hi))
-
-    t = 0.0
-    phases = []
-    for key, label, dur in (
-        ("sdown", f"SDOWN 检测（第 {q} 个 Sentinel）", sdown_t),
-        ("odown", "ODOWN 协商（is-master-down-by-addr）", odown_t),
-        ("election", "选举 leader（多数派投票）", elect_t),
-        ("promotion", "提升副本（REPLICAOF NO ONE）", promo_t),
-        ("new_up", f"HAProxy 标记新主 UP（rise={rise}）", up_t),
-    ):
+    bounds = [(max(0.0, da + start_lo), da + start_hi + TICK_MAX),
+              (0.0 if p["after_failover"] else tick_lo, tick_hi), (tick_lo, tick_hi),
+              (2 * TICK_MIN + rtt, 2 * TICK_MAX + rtt), (up_lo, up_hi)]
+    durations = [(lo, typ, hi) for (lo, hi), typ in zip(bounds, med[1:6])]
+    total = (sum(b[0] for b in bounds), med[6], sum(b[1] for b in bounds))
+    all_ok = (max(total[0], down_lo), med[7], max(total[2], down_hi))
+    labels = [("sdown", f"SDOWN 检测（第 {q} 个 Sentinel）"), ("odown", "ODOWN 协商（is-master-down-by-addr）"),
+              ("election", "选举 leader（多数派投票）"), ("promotion", "提升副本（REPLICAOF NO ONE）"),
+              ("new_up", f"HAProxy 标记新主 UP（rise={p['rise']}）")]
+    t, phases = 0.0, []
+    for (key, label), dur in zip(labels, durations):
         phases.append(Phase(key, label, t, t + dur[1], dur))
         t += dur[1]
-    phases.append(Phase("old_down", f"HAProxy 标记旧主 DOWN（fall={fall}）", 0.0, old_down_t[1],
-                        old_down_t, parallel=True))
-    return FailoverTimeline(params, True, "", phases, total, old_down_t, all_ok, split_retry)
+    phases.append(old_phase)
+    return FailoverTimeline(p, True, "", phases, total, old_down_t, all_ok, split_retry)
 
 
 def two_master_window(inter_ms: float = 2000, rise: int = 2, fall: int = 3,
@@ -385,18 +409,24 @@ def two_master_window(inter_ms: float = 2000, rise: int = 2, fall: int = 3,
     k = math.floor(wait / info) + 1  # 第几次 INFO 满足 “超过 wait_ms”
     up_lo, up_hi = haproxy_mark_up(inter, rise, fast, dinter, 0.0)
     dn_lo, dn_hi = haproxy_mark_down(inter, fall, fast, 0.0)
-    rng = np.random.default_rng(seed)
-    up = st + rng.uniform(0, dinter, samples) + (rise - 1) * fast
-    first_info = st + rng.uniform(0, rec, samples) + rng.uniform(0, TICK_MAX, samples)
-    demoted = first_info + k * info
-    down = demoted + rng.uniform(0, inter, samples) + (fall - 1) * fast
-    win = np.maximum(down - up, 0.0)
+    _int(seed, "seed", -(2**63))
+    rand = random.Random(seed).random
+    up, demoted, down, win = [], [], [], []
+    for _ in range(samples):
+        u = st + rand() * dinter + (rise - 1) * fast
+        dem = st + rand() * rec + rand() * TICK_MAX + k * info   # reconnect, first INFO, then k polls
+        dn = dem + rand() * inter + (fall - 1) * fast
+        up.append(u)
+        demoted.append(dem)
+        down.append(dn)
+        win.append(max(dn - u, 0.0))
     dem_lo, dem_hi = st + k * info, st + rec + TICK_MAX + k * info
+    med = statistics.median
     res = {
-        "up": (st + up_lo, float(np.median(up)), st + up_hi),
-        "demoted": (dem_lo, float(np.median(demoted)), dem_hi),
-        "down": (dem_lo + dn_lo, float(np.median(down)), dem_hi + dn_hi),
-        "window": (max(0.0, dem_lo + dn_lo - (st + up_hi)), float(np.median(win)),
+        "up": (st + up_lo, med(up), st + up_hi),
+        "demoted": (dem_lo, med(demoted), dem_hi),
+        "down": (dem_lo + dn_lo, med(down), dem_hi + dn_hi),
+        "window": (max(0.0, dem_lo + dn_lo - (st + up_hi)), med(win),
                    max(0.0, dem_hi + dn_hi - (st + up_lo))),
         "info_polls": k,
     }

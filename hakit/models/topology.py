@@ -262,7 +262,7 @@ class Impact:
         if self.failed:
             lines.append("故障：" + "、".join(name(n) for n in sorted(self.failed, key=str)))
             extra = len(self.down) - len(self.failed)
-            lines.append(f"连带宕机 {extra} 个节点；受影响 {len(self.affected)} 个")
+            lines.append(f"连带宕机 {extra} 项；受影响 {len(self.affected)} 项")
         else:
             lines.append("无故障")
         if self.lost_pods:
@@ -425,7 +425,7 @@ def schedule(graph: nx.DiGraph, app: str, replicas: int, policy: str = "none",
              nodes: Sequence[str] | None = None) -> Placement:
     """把 Deployment ``app`` 的 ``replicas`` 个 Pod 逐个放到节点上（确定性、简化的 kube-scheduler）。
 
-    候选节点：``kind == "node"`` 且属性 ``schedulable`` 不为 False（控制面节点带
+    候选节点：``kind == "node"`` 且属性 ``schedulable`` 不为 False（控制平面节点带
     ``NoSchedule`` 污点，构造函数把它们设为不可调度）；每个节点最多 ``max_pods``（默认 110）
     个 Pod（含图中已有的 Pod）。``policy``：
 
@@ -592,21 +592,21 @@ def k8s_ha_cluster(etcd: str = "stacked", control_planes: int = 3, etcd_members:
                    load_balancers: int = 1) -> nx.DiGraph:
     """一个高可用 Kubernetes 集群（源章节 N.2.1、N.2.5）。
 
-    * ``control_planes`` 个控制面节点，每个运行 kube-apiserver、kube-controller-manager、
-      kube-scheduler。kube-apiserver 是主主 (active-active)，经负载均衡器 (LB) 对外；
+    * ``control_planes`` 个控制平面节点，每个运行 kube-apiserver、kube-controller-manager、
+      kube-scheduler。kube-apiserver 是多活 (active-active)，经负载均衡器 (LB) 对外；
       controller-manager 与 scheduler 每个节点都运行，但借助 Lease 选主，同一时刻只有一个工作
       （它们属于各自的组，至少 1 个存活即可）。
-    * ``etcd="stacked"``（堆叠，kubeadm 默认）：etcd 成员与控制面在同一节点上，且
-      “每个控制面节点的 etcd 成员只与本节点的 kube-apiserver 通信”
+    * ``etcd="stacked"``（堆叠，kubeadm 默认）：etcd 成员与控制平面在同一节点上，且
+      “每个控制平面节点的 etcd 成员只与本节点的 kube-apiserver 通信”
       （https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/ha-topology/）。
       ``etcd="external"``：etcd 成员在独立节点上，apiserver 连接整个 etcd 集群。
-    * 两种拓扑下，每个控制面节点上的 controller-manager 与 scheduler 都只连 **本节点** 的
+    * 两种拓扑下，每个控制平面节点上的 controller-manager 与 scheduler 都只连 **本节点** 的
       kube-apiserver，不经过 LB：kubeadm 生成的 ``controller-manager.conf`` / ``scheduler.conf``
       使用 LocalAPIEndpoint 而不是 ControlPlaneEndpoint（kubernetes/kubernetes PR #94398，
       https://github.com/kubernetes/kubernetes/pull/94398 ，收录于 CHANGELOG-1.20.md 的 v1.20.0
       发布说明）。所以一个 controller-manager/scheduler 实例随本节点的 apiserver 一起失效，而与 LB 无关。
     * LB 是一个服务（kind ``service``，节点名 ``lb``），它的实例 ``lb-1`` … 依赖 kube-apiserver 组；
-      工作节点（kubelet）依赖 ``lb``（弱依赖：kubelet 连不上 apiserver 时已运行的 Pod 照常运行，
+      Worker 节点（kubelet）依赖 ``lb``（弱依赖：kubelet 连不上 apiserver 时已运行的 Pod 照常运行，
       只是节点状态无法上报）。``load_balancers=1`` 时 LB 只有一个实例，是单点（它一坏，
       :attr:`Impact.ok` 为 False）；``>= 2`` 时（例如 keepalived 管理的 VIP）任一实例存活即可。
 
@@ -619,7 +619,7 @@ def k8s_ha_cluster(etcd: str = "stacked", control_planes: int = 3, etcd_members:
         if isinstance(v, bool) or not isinstance(v, int) or v < lo or v > 9:
             raise ValueError(f"{name}: Invalid value: {v!r}: 必须是 {lo} 到 9 的整数")
     if etcd == "stacked" and etcd_members != control_planes:
-        raise ValueError(f"etcd_members: Invalid value: {etcd_members}: 堆叠 (stacked) 拓扑下 etcd 成员数等于控制面节点数 {control_planes}")
+        raise ValueError(f"etcd_members: Invalid value: {etcd_members}: 堆叠 (stacked) 拓扑下 etcd 成员数等于控制平面节点数 {control_planes}")
     p = prefix
     g = new_graph(f"{p}Kubernetes 高可用集群（{'堆叠' if etcd == 'stacked' else '外部'} etcd）")
     dcs = [chr(ord("A") + i) for i in range(datacenters)]
@@ -634,7 +634,7 @@ def k8s_ha_cluster(etcd: str = "stacked", control_planes: int = 3, etcd_members:
         return h
 
     add(g, f"{p}etcd", "etcd_cluster", label="etcd 集群")
-    add(g, f"{p}kube-apiserver", "service", label="kube-apiserver（主主）")
+    add(g, f"{p}kube-apiserver", "service", label="kube-apiserver（多活）")
     add(g, f"{p}kube-controller-manager", "service", label="controller-manager（选主）")
     add(g, f"{p}kube-scheduler", "service", label="kube-scheduler（选主）")
     if isinstance(load_balancers, bool) or not isinstance(load_balancers, int) or not 1 <= load_balancers <= 3:
@@ -648,7 +648,7 @@ def k8s_ha_cluster(etcd: str = "stacked", control_planes: int = 3, etcd_members:
         member(g, f"{p}lb-{j}", f"{p}lb")
     for i in range(1, control_planes + 1):
         h = machine(f"cp{i}", f"cp{i}")
-        n = add(g, f"{p}cp{i}", "node", on=h, label=f"控制面 cp{i}", schedulable=False, role="control-plane")
+        n = add(g, f"{p}cp{i}", "node", on=h, label=f"控制平面节点 cp{i}", schedulable=False, role="control-plane")
         api = add(g, f"{p}apiserver-{i}", "component", on=n, label=f"apiserver-{i}")
         cm = add(g, f"{p}controller-manager-{i}", "component", on=n, label=f"controller-manager-{i}")
         sch = add(g, f"{p}scheduler-{i}", "component", on=n, label=f"scheduler-{i}")
@@ -671,7 +671,7 @@ def k8s_ha_cluster(etcd: str = "stacked", control_planes: int = 3, etcd_members:
             member(g, m, f"{p}etcd")
     for i in range(1, workers + 1):
         h = machine(f"w{i}", f"w{i}")
-        n = add(g, f"{p}worker{i}", "node", on=h, label=f"工作节点 worker{i}", role="worker")
+        n = add(g, f"{p}worker{i}", "node", on=h, label=f"Worker 节点 worker{i}", role="worker")
         depends(g, n, f"{p}lb", soft=True)
     return g
 
@@ -704,7 +704,7 @@ def platform_architecture() -> nx.DiGraph:
     hosts = [add(g, f"host{i}", "host", on="infra", label=f"物理机 {i}") for i in range(1, 4)]
     # 宿主 Kubernetes 集群（运行平台与镜像仓库）
     add(g, "host-etcd", "etcd_cluster", label="宿主集群 etcd")
-    add(g, "host-apiserver", "service", label="宿主集群控制面")
+    add(g, "host-apiserver", "service", label="宿主集群控制平面")
     nodes = []
     for i, h in enumerate(hosts, 1):
         n = add(g, f"node{i}", "node", on=h, label=f"宿主集群节点 {i}")
@@ -741,10 +741,10 @@ def platform_architecture() -> nx.DiGraph:
 
 def failure_points(app_replicas: int = 3, policy: str = "none",
                    topology_key: str = HOSTNAME) -> nx.DiGraph:
-    """源章节 N.3.1 的五个潜在故障点：容器/Pod、工作节点、集群（控制面/etcd）、数据中心、存储。
+    """源章节 N.3.1 的五个潜在故障点：容器/Pod、Worker 节点、集群（控制平面/etcd）、数据中心、存储。
 
-    两个数据中心，各两台物理机、每台两个工作节点 VM；一个应用（服务 ``app``）按 ``policy`` 与
-    ``topology_key``（见 :func:`schedule`）放置，每个 Pod 依赖机房 A 的共享存储，应用弱依赖控制面。
+    两个数据中心，各两台物理机、每台两个 Worker 节点 VM；一个应用（服务 ``app``）按 ``policy`` 与
+    ``topology_key``（见 :func:`schedule`）放置，每个 Pod 依赖机房 A 的共享存储，应用弱依赖控制平面。
     ``topology_key`` 取 :data:`HOSTNAME`（节点）、:data:`ZONE`（数据中心）或 :data:`PHYSICAL_HOST`
     （本书自定义的物理机标签；:data:`RACK` 在这里没有机柜层，不可用）。
     """
@@ -753,11 +753,11 @@ def failure_points(app_replicas: int = 3, policy: str = "none",
         raise ValueError(f"topologyKey: Unsupported value: {topology_key!r}: 这张图支持的取值为 {', '.join(allowed)}")
     g = new_graph("Kubernetes 中的潜在故障点")
     hosts = _dc_hosts(g, ["A", "B"], 2)
-    add(g, "control-plane", "app", label="集群控制面（apiserver + etcd）", layer=7)
+    add(g, "control-plane", "app", label="集群控制平面（apiserver + etcd）", layer=7)
     for dc, hs in hosts.items():
         for h in hs:
             for j in (1, 2):
-                add(g, f"{h}-vm{j}", "node", on=h, label=f"{h} 节点{j}")
+                add(g, f"{h}-vm{j}", "node", on=h, label=f"{h} 节点{j}", short_label=f"节点 {j}")
     add(g, "storage", "storage", on="A", label="NFS 存储（机房 A）")
     g = add_deployment(g, "app", app_replicas, policy=policy, topology_key=topology_key,
                        label="应用 (Deployment)")
@@ -769,7 +769,7 @@ def failure_points(app_replicas: int = 3, policy: str = "none",
 
 def platform_ha(replicas: int = 3, policy: str = "required") -> nx.DiGraph:
     """源章节 N.4.1：容器云平台作为无状态 Deployment，``replicas`` 个 Pod 经 Service 暴露，
-    状态在 etcd 中。三个工作节点、三台物理机、一个数据中心。"""
+    状态在 etcd 中。三个 Worker 节点、三台物理机、一个数据中心。"""
     g = k8s_ha_cluster("stacked", workers=3)
     g.graph["name"] = "容器云平台高可用（无状态组件）"
     g = add_deployment(g, "platform", replicas, policy=policy, label="容器云平台 Service")
@@ -780,23 +780,23 @@ def platform_ha(replicas: int = 3, policy: str = "required") -> nx.DiGraph:
 
 def harbor_ha() -> nx.DiGraph:
     """源章节 N.4.2：镜像仓库 Harbor 的高可用。无状态的 Harbor core 与 HAProxy 各两个副本；
-    Redis 一主两从，由 Sentinel 做故障转移，HAProxy 只把流量转给 ``role:master``；
+    Redis 一个主库、两个副本，由 Sentinel 做故障转移，HAProxy 只把流量转给 ``role:master``；
     数据库与镜像存储在共享的网络存储上。"""
     g = new_graph("镜像仓库 (Harbor) 高可用")
     add(g, "A", "datacenter", label="数据中心 A")
     nodes = []
     for i in range(1, 4):
         h = add(g, f"host{i}", "host", on="A", label=f"物理机 {i}")
-        nodes.append(add(g, f"node{i}", "node", on=h, label=f"工作节点 {i}"))
+        nodes.append(add(g, f"node{i}", "node", on=h, label=f"Worker 节点 {i}"))
     add(g, "nfs", "storage", on="A", label="网络存储 (NFS)")
-    add(g, "redis", "service", label="Redis（主从 + Sentinel）")
+    add(g, "redis", "service", label="Redis（主库 + 副本）")
     add(g, "sentinel", "service", label="Sentinel（法定人数 2/3）", min_ready=2)
     add(g, "haproxy", "service", label="HAProxy（无状态）")
     add(g, "harbor-core", "service", label="Harbor core（无状态）")
     add(g, "database", "component", on="node1", label="数据库 (PostgreSQL)")
     depends(g, "database", "nfs")
     for i, n in enumerate(nodes, 1):
-        r = add(g, f"redis-{i}", "pod", on=n, label=f"redis-{i}" + ("（主）" if i == 1 else "（从）"))
+        r = add(g, f"redis-{i}", "pod", on=n, label=f"redis-{i}" + ("（主库）" if i == 1 else "（副本）"))
         member(g, r, "redis")
         s = add(g, f"sentinel-{i}", "component", on=n, label=f"sentinel-{i}")
         member(g, s, "sentinel")
@@ -814,19 +814,19 @@ def harbor_ha() -> nx.DiGraph:
 def deployment_chain(replicas: int = 3, workers: int = 3, policy: str = "spread") -> nx.DiGraph:
     """源章节 N.3.2.1：Deployment -> ReplicaSet -> Pod，Pod 经 Service 暴露。
 
-    ReplicaSet 的自愈（删掉坏 Pod、补一个新的）靠 kube-controller-manager：控制面不可用时已运行的
+    ReplicaSet 的自愈（删掉坏 Pod、补一个新的）靠 kube-controller-manager：控制平面不可用时已运行的
     Pod 继续服务，但不会自愈（弱依赖，标为受影响）。Pod 按 ``policy``（见 :func:`schedule`）放到
-    ``workers`` 个工作节点上。
+    ``workers`` 个 Worker 节点上。
     """
     for name, v, lo, hi in (("replicas", replicas, 1, 12), ("workers", workers, 1, 9)):
         if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
             raise ValueError(f"{name}: Invalid value: {v!r}: 必须是 {lo} 到 {hi} 的整数")
     g = new_graph("Deployment、ReplicaSet 与 Pod")
     add(g, "A", "datacenter", label="数据中心 A")
-    add(g, "control-plane", "component", on="A", label="控制面（controller-manager）", layer=5)
+    add(g, "control-plane", "component", on="A", label="控制平面（controller-manager）", layer=5)
     for i in range(1, workers + 1):
         h = add(g, f"host{i}", "host", on="A", label=f"物理机 {i}")
-        add(g, f"worker{i}", "node", on=h, label=f"工作节点 {i}")
+        add(g, f"worker{i}", "node", on=h, label=f"Worker 节点 {i}")
     g = add_deployment(g, "web-rs", replicas, policy, label="ReplicaSet web-7c9d")
     add(g, "web", "app", label="Deployment web")
     depends(g, "web", "web-rs")

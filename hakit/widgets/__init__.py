@@ -1,1 +1,1 @@
-"""ipywidgets panels for JupyterLab: they only wire controls to models and figures."""
+"""ipywidgets front end for JupyterLab: panels built from the declarations in :mod:`hakit.panels`."""

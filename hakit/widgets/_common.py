@@ -1,4 +1,5 @@
-"""Shared plumbing for the widget panels: bad input becomes a Chinese message, never a traceback."""
+"""The JupyterLab front end: ipywidgets built from the panel declarations in :mod:`hakit.panels`;
+bad input becomes a Chinese message, never a traceback."""
 from __future__ import annotations
 
 import html
@@ -6,6 +7,9 @@ from typing import Callable
 
 import ipywidgets as W
 from IPython.display import HTML, display
+
+from hakit.panels import Control
+from hakit.panels import get as get_panel
 
 
 def error_html(message: str) -> str:
@@ -61,20 +65,52 @@ def named(widget: W.Widget, name: str) -> W.Widget:
     return widget
 
 
-def show(widget: W.Widget) -> None:
-    """Display a panel in JupyterLab; in the static book build show where to find it instead.
+def _widget_for(control: Control) -> W.Widget:
+    """The ipywidget for one declared control (sliders for ranges, plain boxes otherwise: a box
+    never clamps, :meth:`Control.parse` checks its range)."""
+    style = {"description_width": "initial"}
+    extra = {"layout": W.Layout(width=control.width)} if control.width else {}
+    kw = dict(value=control.default, description=control.label, style=style, **extra)
+    if control.kind in ("int", "float") and control.slider:
+        cls = W.IntSlider if control.kind == "int" else W.FloatSlider
+        step = {"step": control.step} if control.step is not None else {}
+        return cls(min=control.min, max=control.max, **step, **kw)
+    if control.kind == "int":
+        return W.IntText(**kw)
+    if control.kind == "float":
+        return W.FloatText(**({"step": control.step} if control.step is not None else {}), **kw)
+    if control.kind == "bool":
+        return W.Checkbox(**kw)
+    if control.kind == "choice":
+        return W.Dropdown(options=list(control.choices), **kw)
+    return W.Text(placeholder=control.placeholder, **kw)
 
-    A static page has no kernel, so a live ipywidgets panel there would freeze and mislead (and its
-    loaders would come from a CDN). The panel is still built, so its callbacks run and fail loudly.
+
+def build(name: str) -> W.VBox:
+    """The JupyterLab front end of the panel declared as ``name`` in :mod:`hakit.panels`.
+
+    Every value goes through :meth:`hakit.panels.Panel.compute`, the same call the static book
+    makes in the browser, so both show the same Chinese message for bad input."""
+    decl = get_panel(name)
+    controls = [named(_widget_for(c), c.name) for c in decl.controls]
+    box = panel(controls, lambda **values: decl.compute(values), decl.title)
+    box._hakit_panel = decl.name
+    return box
+
+
+def show(widget: W.Widget) -> None:
+    """Display a panel in JupyterLab; in the static book build, the live panel instead.
+
+    A static page has no kernel: there the panel's HTML form (:func:`hakit.panels.browser.panel_html`)
+    runs the same declaration in the reader's browser (Pyodide) once the reader presses its button.
     ``HAKIT_BOOK_BUILD=1`` is set by ``tools/build_book.py`` for the kernels of the book build.
     """
     import os
 
-    if os.environ.get("HAKIT_BOOK_BUILD") == "1":
-        display(HTML(
-            '<div class="hakit-widget-note" style="border:1px dashed #90a4ae;padding:6px 10px;'
-            'color:#455a64"><b>提示</b>：交互面板（ipywidgets）需要运行中的内核：在 JupyterLab 中打开本页'
-            '（<code>make lab</code>）即可使用。上方图中的滑块在静态网页中同样可用。</div>'
-        ))
+    name = getattr(widget, "_hakit_panel", None)
+    if os.environ.get("HAKIT_BOOK_BUILD") == "1" and name:
+        from hakit.panels.browser import panel_html
+
+        display(HTML(panel_html(name)))
     else:
         display(widget)
