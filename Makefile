@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.hakit-installed
 PORT   ?= 8000
 
-.PHONY: setup sysdeps book test lab serve bench student cluster cluster-delete clean
+.PHONY: setup sysdeps book test lab serve bench mutation student cluster cluster-delete clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更新版本 (found " + sys.version.split()[0] + ")")'
@@ -47,6 +47,10 @@ serve: $(STAMP)
 ## Clean and cached build times, page weights, model/widget benchmarks, lab measurements.
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py
+
+## Mutation testing of hakit.models (tools/mutation.py): kill rate per module and overall, survivors listed.
+mutation: $(STAMP)
+	$(BIN)/python tools/mutation.py --jobs $(or $(JOBS),1)
 
 ## Student versions of every notebook with exercises (solutions replaced) into _build/student/.
 student: $(STAMP)

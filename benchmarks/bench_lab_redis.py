@@ -40,7 +40,7 @@ def test_bench_lab_redis_startup(benchmark, capsys):
     benchmark.extra_info["startup_s"] = s
     with capsys.disabled():
         print(f"\n[lab_redis] start-up (1 master, 2 replicas, 3 sentinels, haproxy): {_fmt(s)}")
-    assert s["max"] < 10
+    # a measurement: printed, never asserted
 
 
 def test_bench_lab_redis_failover_window(benchmark, capsys):

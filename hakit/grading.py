@@ -8,7 +8,7 @@ An exercise is registered once, in a chapter module under :mod:`hakit.exercises`
               wrong_answers=[26.28, 4.38, None],
               hint="允许停机时间 = (1 - 可用性) × 一年的分钟数。")
     def _():
-        return availability.downtime_per_year(0.9995, unit="min")
+        return availability.downtime(0.9995, "year") / 60
 
 The decorated function computes the expected answer from :mod:`hakit.models` (or returns a
 fixed, sourced fact). It is called at check time, so a chapter module stays cheap to import.
@@ -340,77 +340,98 @@ def _parse_choice(ex: Exercise, value: Any) -> set[str]:
 
 
 # ---------------------------------------------------------------- the check
+def _compare_bool(ex: Exercise, answer: Any, want: Any) -> None:
+    if _to_bool(ex, answer) != bool(want):
+        _fail(ex, "判断不对。")
+
+
+def _compare_str(ex: Exercise, answer: Any, want: Any) -> None:
+    if not isinstance(answer, str):
+        _fail(ex, f"答案应是字符串，收到的是 {_type_name(answer)}。")
+    accepted = {_norm_str(want)} | {_norm_str(a) for a in ex.aliases}
+    if _norm_str(answer) not in accepted:
+        _fail(ex, "答案不对。")
+
+
+def _compare_choice(ex: Exercise, answer: Any, want: Any) -> None:
+    got = _parse_choice(ex, answer)
+    want_set = _parse_choice(ex, want)
+    if not got:
+        _fail(ex, MISSING_MESSAGE + "：请填写选项字母。")
+    if got != want_set:
+        if len(want_set) > 1 and len(got) == 1:
+            _fail(ex, "选择不对：这是多选题，正确选项不止一个。")
+        if len(want_set) == 1 and len(got) > 1:
+            _fail(ex, "选择不对：这是单选题，只有一个正确选项。")
+        _fail(ex, "选择不对。")
+
+
+def _compare_set(ex: Exercise, answer: Any, want: Any) -> None:
+    if isinstance(answer, (str, bytes, Mapping)) or not isinstance(answer, Iterable):
+        _fail(ex, f"答案应是一个集合（如 {{'a', 'b'}}），收到的是 {_type_name(answer)}。")
+    got = {_norm_element(a) for a in answer}
+    want_set = {_norm_element(w) for w in want}
+    if got != want_set:
+        missing, extra = want_set - got, got - want_set
+        parts = []
+        if missing:
+            parts.append(f"少了 {len(missing)} 个元素")
+        if extra:
+            parts.append(f"多了 {len(extra)} 个不该有的元素")
+        _fail(ex, "集合不对：" + "，".join(parts) + "。")
+
+
+def _compare_seq(ex: Exercise, answer: Any, want: Any) -> None:
+    if isinstance(answer, (str, bytes, Mapping, set, frozenset)) or not isinstance(answer, Iterable):
+        _fail(ex, f"答案应是一个有序的元组或列表，收到的是 {_type_name(answer)}。")
+    got = list(answer)
+    if len(got) != len(want):
+        _fail(ex, f"答案应有 {len(want)} 个元素，你给了 {len(got)} 个。")
+    for i, (g, w) in enumerate(zip(got, want)):
+        if is_missing(g):
+            _fail(ex, f"{MISSING_MESSAGE}：第 {i + 1} 个元素还没有填写。")
+        if not _scalar_equal(ex, g, w):
+            _fail(ex, f"第 {i + 1} 个元素不对。")
+
+
+def _compare_dict(ex: Exercise, answer: Any, want: Any) -> None:
+    if not isinstance(answer, Mapping):
+        _fail(ex, f"答案应是一个字典，键为 {sorted(want)}，收到的是 {_type_name(answer)}。")
+    if set(answer) != set(want):
+        missing = sorted(set(want) - set(answer), key=str)
+        extra = sorted(set(answer) - set(want), key=str)
+        text = []
+        if missing:
+            text.append(f"缺少键 {missing}")
+        if extra:
+            text.append(f"多了键 {extra}")
+        _fail(ex, "字典的键不对：" + "，".join(text) + "。")
+    for key in want:
+        if is_missing(answer[key]):
+            _fail(ex, f"{MISSING_MESSAGE}：键 {key!r} 的值还没有填写。")
+        if not _scalar_equal(ex, answer[key], want[key]):
+            _fail(ex, f"键 {key!r} 的值不对。")
+
+
+#: kind -> the comparison that raises (through ``_fail``) when ``answer`` is not ``want``.
+_COMPARE: dict[str, Callable[[Exercise, Any, Any], None]] = {
+    "number": _compare_number,
+    "int": _compare_int,
+    "availability": _compare_availability,
+    "bool": _compare_bool,
+    "str": _compare_str,
+    "set": _compare_set,
+    "seq": _compare_seq,
+    "dict": _compare_dict,
+    "choice": _compare_choice,
+}
+
+
 def _judge(ex: Exercise, answer: Any, want: Any) -> None:
-    kind = ex.kind
-    if kind == "number":
-        _compare_number(ex, answer, want)
-    elif kind == "int":
-        _compare_int(ex, answer, want)
-    elif kind == "availability":
-        _compare_availability(ex, answer, want)
-    elif kind == "bool":
-        if _to_bool(ex, answer) != bool(want):
-            _fail(ex, "判断不对。")
-    elif kind == "str":
-        if not isinstance(answer, str):
-            _fail(ex, f"答案应是字符串，收到的是 {_type_name(answer)}。")
-        accepted = {_norm_str(want)} | {_norm_str(a) for a in ex.aliases}
-        if _norm_str(answer) not in accepted:
-            _fail(ex, "答案不对。")
-    elif kind == "choice":
-        got = _parse_choice(ex, answer)
-        want_set = _parse_choice(ex, want)
-        if not got:
-            _fail(ex, MISSING_MESSAGE + "：请填写选项字母。")
-        if got != want_set:
-            if len(want_set) > 1 and len(got) == 1:
-                _fail(ex, "选择不对：这是多选题，正确选项不止一个。")
-            if len(want_set) == 1 and len(got) > 1:
-                _fail(ex, "选择不对：这是单选题，只有一个正确选项。")
-            _fail(ex, "选择不对。")
-    elif kind == "set":
-        if isinstance(answer, (str, bytes, Mapping)) or not isinstance(answer, Iterable):
-            _fail(ex, f"答案应是一个集合（如 {{'a', 'b'}}），收到的是 {_type_name(answer)}。")
-        got = {_norm_element(a) for a in answer}
-        want_set = {_norm_element(w) for w in want}
-        if got != want_set:
-            missing, extra = want_set - got, got - want_set
-            parts = []
-            if missing:
-                parts.append(f"少了 {len(missing)} 个元素")
-            if extra:
-                parts.append(f"多了 {len(extra)} 个不该有的元素")
-            _fail(ex, "集合不对：" + "，".join(parts) + "。")
-    elif kind == "seq":
-        if isinstance(answer, (str, bytes, Mapping, set, frozenset)) or not isinstance(answer, Iterable):
-            _fail(ex, f"答案应是一个有序的元组或列表，收到的是 {_type_name(answer)}。")
-        got = list(answer)
-        if len(got) != len(want):
-            _fail(ex, f"答案应有 {len(want)} 个元素，你给了 {len(got)} 个。")
-        for i, (g, w) in enumerate(zip(got, want)):
-            if is_missing(g):
-                _fail(ex, f"{MISSING_MESSAGE}：第 {i + 1} 个元素还没有填写。")
-            if not _scalar_equal(ex, g, w):
-                _fail(ex, f"第 {i + 1} 个元素不对。")
-    elif kind == "dict":
-        if not isinstance(answer, Mapping):
-            _fail(ex, f"答案应是一个字典，键为 {sorted(want)}，收到的是 {_type_name(answer)}。")
-        if set(answer) != set(want):
-            missing = sorted(set(want) - set(answer), key=str)
-            extra = sorted(set(answer) - set(want), key=str)
-            text = []
-            if missing:
-                text.append(f"缺少键 {missing}")
-            if extra:
-                text.append(f"多了键 {extra}")
-            _fail(ex, "字典的键不对：" + "，".join(text) + "。")
-        for key in want:
-            if is_missing(answer[key]):
-                _fail(ex, f"{MISSING_MESSAGE}：键 {key!r} 的值还没有填写。")
-            if not _scalar_equal(ex, answer[key], want[key]):
-                _fail(ex, f"键 {key!r} 的值不对。")
-    else:  # pragma: no cover - guarded at registration
-        raise ValueError(f"未知的练习类型 {kind!r}")
+    compare = _COMPARE.get(ex.kind)
+    if compare is None:  # guarded at registration
+        raise ValueError(f"未知的练习类型 {ex.kind!r}")
+    compare(ex, answer, want)
 
 
 def check(id: str, answer: Any, **params: Any) -> None:

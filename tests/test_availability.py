@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 
+import math
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -116,3 +118,43 @@ def test_figures_and_widgets():
     for make in (nines_panel, composition_panel):
         panel = make()
         assert len(panel.children) == 3  # title, controls, output
+
+
+def test_unavailability_forms_hand_computed():
+    # 2-of-3 at 99 %: fails with 0 up (1e-6) or 1 up (3 × 0.99 × 1e-4 = 2.97e-4)
+    assert A.unavailability_k_of_n(2, 3, 0.99) == pytest.approx(2.98e-4, rel=1e-12)
+    assert A.unavailability_series(3, 0.99) == pytest.approx(1 - 0.970299, rel=1e-12)
+    assert A.unavailability_parallel(3, 0.99) == pytest.approx(1e-6, rel=1e-9)
+    assert A.unavailability_to_nines(1e-6) == pytest.approx(6.0)
+    assert A.unavailability_to_nines(0.0) == float("inf")
+    # where 1 - availability rounds to 0 the unavailability forms keep the nines
+    assert 1 - A.parallel(*[0.999999] * 5) == 0.0
+    assert A.unavailability_to_nines(A.unavailability_parallel(5, 0.999999)) == pytest.approx(30.0, rel=1e-6)
+    with pytest.raises(ValueError, match="不能大于"):
+        A.unavailability_k_of_n(4, 3, 0.9)
+
+
+def test_composition_figure_uses_the_model_values():
+    from hakit.figures.availability import composition_figure
+
+    fig = composition_figure(p_grid=(0.99,), max_n=3, active=0)
+    series, parallel, majority, two = (list(t.y) for t in fig.data)
+    assert series[2] == pytest.approx(-math.log10(0.029701), abs=1e-4)   # 3 in series: 97.0299 %
+    assert parallel[2] == pytest.approx(6.0, abs=1e-4)                   # 3 in parallel: 1 − 1e-6
+    assert majority[2] == pytest.approx(-math.log10(2.98e-4), abs=1e-4)  # 2-of-3
+    assert two[0] is None                                                # 2-of-1 does not exist
+
+
+def test_outage_breakdown_hand_computed():
+    from hakit.figures.failover import outage_figure
+
+    parts = A.outage_breakdown(10, 3, repair_s=300, failover_s=20)
+    assert parts["主备 + 故障转移"] == (30, 20) and parts["主备 + 故障转移"].detect == 30
+    assert parts["多活 + 负载均衡"] == (30, 0) and parts["单实例（无冗余）"].recover == 300
+    assert A.detection_time(2, 5) == 10
+    with pytest.raises(ValueError, match="failureThreshold"):
+        A.detection_time(10, 0)
+    with pytest.raises(ValueError, match="periodSeconds"):
+        A.detection_time(0, 3)
+    fig = outage_figure(periods=(10,), active=0)
+    assert list(fig.data[0].x) == [30, 30, 30] and list(fig.data[1].x) == [300, 20, 0]

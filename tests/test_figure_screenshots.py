@@ -4,7 +4,8 @@ Each figure is built the way its notebook builds it, written to a standalone HTM
 plotly.js from the installed plotly package (a local file), and opened with every request outside
 file:// and 127.0.0.1 aborted. For every state of every menu the test reads the bounding boxes of
 the SVG text elements and fails when two labels overlap or a label leaves the figure; it also fails
-on console errors. Screenshots go to _build/screenshots/figure-<name>-<width>.png.
+on console errors. Screenshots go to _build/screenshots/figure-<name>-<width>.png (as first shown)
+and figure-<name>-<width>-selected.png (a failure or a rollout step selected).
 """
 from __future__ import annotations
 
@@ -183,6 +184,10 @@ def test_figures_render_without_overlap(browser, pages, width):
             for st in states:
                 page.evaluate(_APPLY, st)
                 problems += [f"{name}@{width}: {p}" for p in _problems(page.evaluate(_TEXTS), json.dumps(st))]
+            # one more picture with something selected: the second option of the last menu (a failure), or step 3
+            pick = [st for st in states if st[0] == states[-1][0] and st[1] == states[-1][1]]
+            page.evaluate(_APPLY, pick[min(len(pick) - 1, 1 if pick[0][0] == "menu" else 3)])
+            page.locator("#fig").screenshot(path=str(SHOTS / f"figure-{name}-{width}-selected.png"))
             page.close()
     finally:
         ctx.close()
@@ -203,6 +208,6 @@ def test_dropdown_works_by_mouse(browser, pages):
         page.wait_for_timeout(200)
         after = page.evaluate("() => JSON.stringify(document.getElementById('fig').data.map(t => t.x))")
         assert before != after
-        page.locator("#fig").screenshot(path=str(SHOTS / "figure-n2_1-k8s-ha-1400-selected.png"))
+        page.locator("#fig").screenshot(path=str(SHOTS / "figure-n2_1-k8s-ha-1400-clicked.png"))
     finally:
         ctx.close()

@@ -40,6 +40,7 @@ def test_tolerance_is_an_interval_since_v1_33():
     assert H.desired_replicas(4, 110, 100) == 4
     assert H.desired_replicas(10, 109, 100).within_tolerance
     assert H.desired_replicas(10, 111, 100) == 12                     # ceil(11.1)
+    assert not H.desired_replicas(10, 111, 100).within_tolerance
     assert H.desired_replicas(10, 90, 100) == 10                      # exactly -10 %: within
     assert H.desired_replicas(10, 89, 100) == 9                       # ceil(8.9)
     assert H.desired_replicas(10, 105, 100, tolerance=0.0) == 11
@@ -357,3 +358,160 @@ def test_hpa_widget():
         _valid_plotly(render_hpa(5, 0.0, 1, MAX_PANEL_REPLICAS, MAX_PANEL_WINDOW, name))
     with pytest.raises(ValueError, match="spec.maxReplicas"):
         render_hpa(50, 0.1, 5, 3, 300)
+
+
+# --------------------------------------------------------------------------- boundaries (mutation survivors)
+def test_clamp_boundaries_are_not_limits():
+    assert H.desired_replicas(4, 150, 60, max_replicas=10).limited_by is None        # raw 10 == max
+    assert H.desired_replicas(4, 15, 60, min_replicas=1).limited_by is None          # raw 1 == min
+    r = H.desired_replicas(1, 10, 50)                                                # defaults: min 1, no max
+    assert (int(r), r.raw, r.limited_by) == (1, 1, None)
+    assert H.desired_replicas(1, 1000, 10) == 100
+
+
+@pytest.mark.parametrize("spec", [
+    {"scaleDown": {"policies": [{"type": "Pods", "value": 1, "periodSeconds": 1800}]}},
+    {"scaleDown": {"policies": [{"type": "Pods", "value": 1, "periodSeconds": 1}]}},
+    {"scaleDown": {"stabilizationWindowSeconds": 3600}},
+    {"scaleUp": {"policies": ({"type": "Percent", "value": 1, "periodSeconds": 15},)}},
+])
+def test_behavior_limits_are_inclusive(spec):
+    H.normalize_behavior(spec)
+
+
+def test_policies_must_be_a_list():
+    with pytest.raises(ValueError, match="必须是策略列表"):
+        H.normalize_behavior({"scaleUp": {"policies": "Pods"}})
+
+
+def test_behavior_helper_defaults_are_the_api_defaults():
+    assert H.behavior() == H.default_behavior()
+    with pytest.raises(Exception):
+        H.default_behavior()["scaleUp"].select_policy = "Min"      # frozen, like an API object
+    with pytest.raises(Exception):
+        H.default_behavior()["scaleUp"].policies[0].value = 5
+
+
+def _conv(cur, desired, lo, hi, up=None, down=None, up_ev=(), down_ev=(), **kw):
+    behavior = {}
+    if up is not None:
+        behavior["scaleUp"] = up
+    if down is not None:
+        behavior["scaleDown"] = down
+    return H.convert_desired_replicas_with_behavior_rate(cur, desired, lo, hi, behavior, up_ev, down_ev, **kw)
+
+
+def _pol(*pols, select=None):
+    out = {"policies": [{"type": t, "value": v, "periodSeconds": p} for t, v, p in pols]}
+    if select:
+        out["selectPolicy"] = select
+    return out
+
+
+@pytest.mark.parametrize("args, expected", [
+    # Percent up rounds up: ceil(3 × 1.5) = ceil(4.5) = 5
+    (dict(cur=3, desired=10, lo=1, hi=100, up=_pol(("Percent", 50, 60))), (5, "ScaleUpLimit")),
+    # selectPolicy Min / Max for scale-up: Pods 4 -> 14, Percent 100 -> 20
+    (dict(cur=10, desired=50, lo=1, hi=100, up=_pol(("Pods", 4, 15), ("Percent", 100, 15), select="Min")), (14, "ScaleUpLimit")),
+    (dict(cur=10, desired=50, lo=1, hi=100, up=_pol(("Pods", 4, 15), ("Percent", 100, 15))), (20, "ScaleUpLimit")),
+    # scale-down: Pods 2 -> 8, Percent 50 -> 5; Max = the biggest change
+    (dict(cur=10, desired=1, lo=1, hi=100, down=_pol(("Pods", 2, 15), ("Percent", 50, 15))), (5, "ScaleDownLimit")),
+    (dict(cur=10, desired=1, lo=1, hi=100, down=_pol(("Pods", 2, 15), ("Percent", 50, 15), select="Min")), (8, "ScaleDownLimit")),
+    # Percent down truncates: int(201 × 0.5) = 100
+    (dict(cur=201, desired=1, lo=1, hi=1000, down=_pol(("Percent", 50, 15))), (100, "ScaleDownLimit")),
+    # maxReplicas equal to the rate limit: TooManyReplicas (hpaMaxReplicas > scaleUpLimit is false)
+    (dict(cur=2, desired=20, lo=1, hi=6), (6, "TooManyReplicas")),
+    (dict(cur=2, desired=6, lo=1, hi=30), (6, "DesiredWithinRange")),
+    # minReplicas equal to the scale-down limit: TooFewReplicas
+    (dict(cur=10, desired=1, lo=5, hi=30, down=_pol(("Pods", 5, 15))), (5, "TooFewReplicas")),
+    (dict(cur=0, desired=3, lo=1, hi=10), (3, "DesiredWithinRange")),
+    (dict(cur=7, desired=7, lo=1, hi=10), (7, "DesiredWithinRange")),
+    # a scale-up 14.5 s ago counts within a 15 s period (now defaults to 0)
+    (dict(cur=8, desired=20, lo=1, hi=100, up=_pol(("Pods", 4, 15)), up_ev=[(-14.5, 4)]), (8, "ScaleUpLimit")),
+    (dict(cur=8, desired=20, lo=1, hi=100, up=_pol(("Pods", 4, 15)), up_ev=[(-15.5, 4)]), (12, "ScaleUpLimit")),
+])
+def test_convert_boundaries(args, expected):
+    assert _conv(**args) == expected
+
+
+def test_legacy_rules_boundaries():
+    assert H.convert_desired_replicas_with_rules(2, 20, 1, 4) == (4, "TooManyReplicas")      # hi == limit
+    assert H.convert_desired_replicas_with_rules(5, 2, 2, 10) == (2, "DesiredWithinRange")   # desired == min
+    assert H.convert_desired_replicas_with_rules(0, 0, 1, 10) == (1, "TooFewReplicas")
+    with pytest.raises(ValueError, match="maxReplicas"):
+        H.convert_desired_replicas_with_rules(1, 1, 1, None)
+
+
+def test_stabilize_recommendation_boundaries():
+    assert H.stabilize_recommendation(2, 6, [(-60, 3)], 0, 60, 300) == 6       # exactly at the cutoff: out
+    assert H.stabilize_recommendation(2, 6, [(-59, 3)], 0, 60, 300) == 3
+    assert H.stabilize_recommendation(10, 4, [(-299, 8)], 0) == 8               # defaults: up 0, down 300
+    assert H.stabilize_recommendation(10, 4, [(-300.5, 8)], 0) == 4
+    assert H.stabilize_recommendation(2, 6, [(-0.5, 3)], 0) == 6               # default scaleUp window 0
+    assert H.stabilize_recommendation(0, 0, [], 0, 0, 0) == 0
+
+
+def test_sync_result_explain_names_each_stage():
+    plain = H.reconcile(4, 90, 50)
+    assert "稳定窗口" not in plain.explain() and "限制" not in plain.explain()
+    limited = H.reconcile(2, 1000, 50)
+    assert "受 ScaleUpLimit 限制" in limited.explain()
+    above = H.reconcile(12, 100, 50, max_replicas=10)
+    assert (above.ratio, above.within_tolerance, above.desired_replicas) == (2.0, False, 10)
+    below = H.reconcile(1, 100, 50, min_replicas=2, max_replicas=10)
+    assert (below.ratio, below.within_tolerance, below.desired_replicas, below.reason) == (2.0, False, 2, "TooFewReplicas")
+    assert H.reconcile(6, 1000, 10).desired_replicas == 10                      # default maxReplicas 10
+    assert H.reconcile(5, 1000, 10).reason == "TooManyReplicas"                 # max(2 × 5, 4) == 10 == max
+
+
+def test_simulate_stabilized_differs_from_formula_in_explain():
+    run = H.simulate([500] * 4 + [50] * 4, target_value=50, max_replicas=10, behavior={})
+    s = run.steps[5]
+    assert s.recommendation < s.stabilized == s.desired == s.replicas
+
+
+def test_simulate_scale_up_policy_remembers_events():
+    # one pod per 60 s: the events of the last 60 s hold the next scale-up back
+    run = H.simulate([10_000] * 10, target_value=50, max_replicas=100,
+                     behavior={"scaleUp": {"policies": [{"type": "Pods", "value": 1, "periodSeconds": 60}]}})
+    assert run.column("desired") == [2, 2, 2, 2, 3, 3, 3, 3, 4, 4]
+    down = H.simulate([1] * 10, target_value=50, initial_replicas=10, max_replicas=100,
+                      behavior={"scaleDown": {"stabilizationWindowSeconds": 0,
+                                              "policies": [{"type": "Pods", "value": 2, "periodSeconds": 30}]}})
+    assert down.column("desired") == [8, 8, 6, 6, 4, 4, 2, 2, 1, 1]
+
+
+def test_run_statistics():
+    run = H.simulate([10, 500, 500, 10, 10, 10], target_value=50, initial_replicas=5, max_replicas=10,
+                     behavior=H.behavior(scale_down_window=0))
+    assert run.column("desired") == [1, 5, 10, 1, 1, 1]
+    assert run.scale_events == 4 and run.direction_changes == 2
+    calm = H.simulate([10] * 3 + [1] * 3, target_value=50, initial_replicas=8, max_replicas=10,
+                      behavior=H.behavior(scale_down_window=0, scale_down_policies=[H.ScalingPolicy("Pods", 2, 15)]))
+    assert calm.column("desired") == [6, 4, 2, 1, 1, 1] and calm.direction_changes == 0
+    d = run.as_dict()
+    assert set(d) == {"target_value", "min_replicas", "max_replicas", "tolerance", "behavior", "sync_period", "steps"}
+    assert d["steps"][0]["desired"] == 1 and len(d["steps"]) == 6
+
+
+def test_simulate_defaults_and_duration():
+    run = H.simulate([100])
+    assert (run.target_value, run.min_replicas, run.max_replicas, run.sync_period) == (50.0, 1, 10, 15)
+    assert run.steps[0].replicas == 1 and run.steps[0].recommendation == 2
+    assert len(H.simulate([1.0] * 10, duration=30).steps) == 3
+    assert len(H.simulate(lambda t: 1.0, duration=30).steps) == 3
+    assert len(H.simulate([1.0] * 10, sync_period=1, duration=3).steps) == 4
+    for bad in (dict(load=[1.0], duration=0), dict(load=lambda t: 1.0, duration=0),
+                dict(load=[1.0], target_value=0)):
+        with pytest.raises(ValueError):
+            H.simulate(**bad)
+    with pytest.raises(ValueError, match="target_value"):
+        H.reconcile(2, 1, 0)
+
+
+def test_bursty_load_shape():
+    load = H.bursty_load()
+    assert len(load) == 121 and load[:4] == [300.0, 300.0, 300.0, 60.0] and load[8] == 300.0
+    assert len(H.bursty_load(sync_period=1)) == 1801
+    assert H.bursty_load(base=1, peak=2, period_seconds=1, burst_seconds=0, duration=1, sync_period=1) == [1.0, 1.0]
+    assert H.bursty_load(base=1, peak=2, period_seconds=30, burst_seconds=15, duration=45) == [2.0, 1.0, 2.0, 1.0]

@@ -21,14 +21,35 @@ def rejects(fn, *args, match: str = "", **kwargs):
         fn(*args, **kwargs)
 
 
-# ----------------------------------------------------------------------------- quorum
-def test_quorum_prediction():
-    assert checks.check_quorum_prediction({0: True, 1: True, 2: False, 3: False}, members=3)
-    assert checks.check_quorum_prediction({k: 5 - k >= 3 for k in range(6)}, members=5)
-    rejects(checks.check_quorum_prediction, None, match="还没有作答")
-    rejects(checks.check_quorum_prediction, {0: True, 1: False, 2: False, 3: False}, match="k=1|停掉 1")
-    rejects(checks.check_quorum_prediction, {0: True, 1: True, 2: True, 3: False}, match="停掉 2")
-    rejects(checks.check_quorum_prediction, {0: True, 1: True}, match="缺少 k=2")
+# ----------------------------------------------------------------------------- predictions (hakit.grading)
+@pytest.mark.parametrize("ex_id,params,right,wrongs", [
+    ("labs.k1_quorum_prediction", {"members": 3}, {0: True, 1: True, 2: False, 3: False},
+     [{0: True, 1: False, 2: False, 3: False}, {0: True, 1: True, 2: True, 3: False}, {0: True, 1: True}]),
+    ("labs.k1_quorum_prediction", {"members": 5}, {0: True, 1: True, 2: True, 3: False, 4: False, 5: False},
+     [{0: True, 1: True, 2: False, 3: False, 4: False, 5: False}]),
+    ("labs.k2_rollout_bounds", {"replicas": 6, "max_surge": 2, "max_unavailable": 1}, (8, 5), [(7, 5), (8, 6)]),
+    ("labs.k2_rollout_bounds", {"replicas": 10, "max_surge": "25%", "max_unavailable": "25%"}, (13, 8), [(12, 8), (13, 7)]),
+    ("labs.k3_backoff_delays", {}, [0, 10, 20, 40, 80, 160], [[10, 20, 40, 80, 160, 320], [0, 10, 20, 40, 80]]),
+    ("labs.k4_hpa_desired", {"current_replicas": 2, "current_value": 90, "target_value": 50}, 4, [3, 5]),
+    ("labs.k4_hpa_desired", {"current_replicas": 4, "current_value": 52, "target_value": 50}, 4, [5]),
+    ("labs.k5_pdb_allowed", {"replicas": 3, "min_available": 2}, [True, False], [[True, True], [False, True]]),
+    ("labs.k5_pdb_refusal_status", {}, 429, [403, 409]),
+    ("labs.k6_statefulset_kept", {}, {"name": True, "dns": True, "volume": True, "ip": False},
+     [{"name": True, "dns": True, "volume": True, "ip": True}, {"name": True, "dns": True, "ip": False}]),
+])
+def test_predictions_are_graded_by_hakit_grading(ex_id, params, right, wrongs, capsys):
+    """Hand-computed answers pass; wrong ones fail with a Chinese reason that hides the answer."""
+    from hakit.grading import check
+
+    check(ex_id, right, **params)
+    assert "✔ 正确" in capsys.readouterr().out
+    for wrong in wrongs:
+        with pytest.raises(AssertionError) as e:
+            check(ex_id, wrong, **params)
+        msg = str(e.value).replace(ex_id, "")
+        assert "提示" in msg and str(right) not in msg
+    with pytest.raises(AssertionError, match="尚未作答"):
+        check(ex_id, None, **params)
 
 
 GOOD_CP = [
@@ -50,7 +71,7 @@ def test_control_plane_observations():
     rejects(checks.check_control_plane_observations, GOOD_CP[:3], match="恢复")
     rejects(checks.check_control_plane_observations, [GOOD_CP[0], GOOD_CP[1], GOOD_CP[3]], match="停掉 2")
     rejects(checks.check_control_plane_observations, [], match="没有观测")
-    rejects(checks.check_control_plane_observations, None, match="还没有作答")
+    rejects(checks.check_control_plane_observations, None, match="尚未作答")
 
 
 # ----------------------------------------------------------------------------- rollout
@@ -61,14 +82,6 @@ def test_fenceposts_follow_the_controller():
     assert checks.fenceposts(4, None, "0%") == (0, 1)
     with pytest.raises(ValueError, match="maxSurge"):
         checks.fenceposts(4, "abc", 1)
-
-
-def test_fencepost_answer():
-    assert checks.check_fencepost_answer(8, 5, R, SURGE, UNAV)
-    rejects(checks.check_fencepost_answer, 7, 5, R, SURGE, UNAV, match="max_pods")
-    rejects(checks.check_fencepost_answer, 8, 6, R, SURGE, UNAV, match="min_available")
-    rejects(checks.check_fencepost_answer, None, 5, R, SURGE, UNAV, match="还没有作答")
-    assert checks.check_fencepost_answer(13, 8, 10, "25%", "25%")
 
 
 def _model_rollout(replicas=R, surge=SURGE, unav=UNAV):
@@ -111,7 +124,7 @@ def test_rollout_bounds_reject_violations():
     rejects(checks.check_rollout_bounds, too_many, R, SURGE, UNAV, match="超过")
     too_few = copy.deepcopy(snaps)
     too_few[3]["old_available"] = 0
-    rejects(checks.check_rollout_bounds, too_few, R, SURGE, UNAV, match="少于")
+    rejects(checks.check_rollout_bounds, too_few, R, SURGE, UNAV, match="低于")
     unfinished = snaps[:-1]
     rejects(checks.check_rollout_bounds, unfinished, R, SURGE, UNAV, match="没有完成")
     rejects(checks.check_rollout_bounds, snaps[:1], R, SURGE, UNAV, match="太少")
@@ -145,7 +158,7 @@ STALLED = {"old": 5, "new": 3, "old_available": 5, "new_ready": 0, "service_ok":
 def test_stalled_rollout():
     assert checks.check_stalled_rollout(STALLED, R, SURGE, UNAV)
     for key, value, match in [("new_ready", 1, "就绪"), ("old_available", 4, "下限"),
-                              ("new", 4, "maxSurge\\+maxUnavailable"), ("service_ok", 69, "一直可用"),
+                              ("new", 4, "maxSurge \\+ maxUnavailable"), ("service_ok", 69, "一直可用"),
                               ("reason", "NewReplicaSetAvailable", "ProgressDeadlineExceeded")]:
         rejects(checks.check_stalled_rollout, {**STALLED, key: value}, R, SURGE, UNAV, match=match)
 
@@ -168,13 +181,9 @@ def test_undo():
 
 
 # ----------------------------------------------------------------------------- probes
-def test_backoff_rule_and_prediction():
+def test_backoff_rule():
     assert checks.expected_backoff_delays(7) == [0, 10, 20, 40, 80, 160, 300]
     assert checks.expected_backoff_delays(0) == []
-    assert checks.check_backoff_prediction([0, 10, 20, 40, 80, 160])
-    rejects(checks.check_backoff_prediction, [10, 20, 40, 80, 160, 320], match="第 1 次")
-    rejects(checks.check_backoff_prediction, [0, 10, 20, 40, 80], match="6 个数")
-    rejects(checks.check_backoff_prediction, None, match="还没有作答")
 
 
 def test_observed_crashloop_backoff():
@@ -218,9 +227,6 @@ def test_hpa_formula_and_prediction():
     assert checks.hpa_desired(4, 20, 50) == 2
     from hakit.models import hpa
     assert int(hpa.desired_replicas(2, 90, 50)) == checks.hpa_desired(2, 90, 50)
-    assert checks.check_hpa_prediction(4, 2, 90, 50)
-    rejects(checks.check_hpa_prediction, 3, 2, 90, 50, match="ceil")
-    rejects(checks.check_hpa_prediction, None, 2, 90, 50, match="还没有作答")
 
 
 HPA_OBS = {"samples": [(0, 1), (15, 1), (30, 2), (45, 4), (60, 5), (90, 5), (120, 5), (185, 5), (200, 1)],
@@ -266,11 +272,9 @@ def test_taint_eviction():
 
 
 def test_pdb():
-    assert checks.check_pdb_prediction([201, 429])
-    assert checks.check_pdb_prediction([200, 429])  # the docs' "200 OK" is also a granted eviction
-    rejects(checks.check_pdb_prediction, [429, 429], match="429")
-    rejects(checks.check_pdb_prediction, [201, 201], match="429")
-    rejects(checks.check_pdb_prediction, None, match="还没有作答")
+    assert checks.pdb_evictions_allowed(3, 2, 2) == [True, False]
+    assert checks.pdb_evictions_allowed(5, 2, 4) == [True, True, True, False]
+    assert checks.pdb_evictions_allowed(2, 2, 1) == [False]
     assert checks.check_pdb_block([201, 429])
     assert checks.check_pdb_block([200, 429])
     rejects(checks.check_pdb_block, [201, 201], match="没有观测到 429")
@@ -281,13 +285,6 @@ def test_pdb():
 BEFORE = {"name": "web-1", "uid": "u1", "ip": "10.244.1.5", "pvc_uid": "p1", "data": "web-1 1700000000",
           "dns": "10.244.1.5", "fqdn": "web-1.web.ns.svc.cluster.local"}
 AFTER = {**BEFORE, "uid": "u2", "ip": "10.244.2.9", "dns": "10.244.2.9"}
-
-
-def test_statefulset_claims():
-    assert checks.check_statefulset_claims({"name": True, "dns": True, "volume": True, "ip": False})
-    rejects(checks.check_statefulset_claims, {"name": True, "dns": True, "volume": True, "ip": True},
-            match="ip")
-    rejects(checks.check_statefulset_claims, {"name": True, "dns": True, "ip": False}, match="volume")
 
 
 def test_statefulset_identity():
@@ -385,5 +382,5 @@ def test_exercise_cells_without_a_cluster(setup, answer, check):
     exec(setup, ns)
     with pytest.raises(NotImplementedError):
         exec(make_student.student_source(answer), ns)
-    with pytest.raises(AssertionError, match="还没有作答"):
+    with pytest.raises(AssertionError, match="尚未作答"):
         exec(check, ns)

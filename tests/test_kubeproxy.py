@@ -15,7 +15,32 @@ def test_three_endpoints_match_iptables_save_shape():
     assert len(K.iptables_save_sample(3)) == 11
 
 
+def test_chain_names_are_upstream_hashes():
+    # names that appear in pkg/proxy/iptables/proxier_test.go
+    assert K.svc_chain_name(K.service_port_name("ns1", "svc1", "p80")) == "KUBE-SVC-XPGD46QRK7WJZT7O"
+    assert K.sep_chain_name("ns1/svc1:p80", "10.180.0.1:80") == "KUBE-SEP-SXIVWICOYRO3J4NJ"
+    assert K.svc_chain_name(K.service_port_name("ns1", "svc1")) == "KUBE-SVC-AQI2S6QIMU7PVVRP"
+    assert K.sep_chain_name("ns1/svc1", "10.0.1.5:80") == "KUBE-SEP-EQCHZ7S2PJ72OHAY"
+
+
+def test_session_affinity_rules_match_upstream():
+    # proxier_test.go TestTerminatingEndpointsTrafficPolicyLocal (sessionAffinity: ClientIP, timeout 10800)
+    r = K.service_port_rules(["10.0.1.1:80", "10.0.1.2:80", "10.0.1.5:80"], "ns1", "svc1", "", "172.30.1.1",
+                             session_affinity=True, cluster_cidr="10.0.0.0/8")
+    assert ('-A KUBE-SVC-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 -> 10.0.1.2:80" -m recent --name '
+            'KUBE-SEP-IO5XOSKPAXIFQXAJ --rcheck --seconds 10800 --reap -j KUBE-SEP-IO5XOSKPAXIFQXAJ') in r.nat
+    assert ('-A KUBE-SEP-EQCHZ7S2PJ72OHAY -m comment --comment ns1/svc1 -m recent --name KUBE-SEP-EQCHZ7S2PJ72OHAY '
+            '--set -m tcp -p tcp -j DNAT --to-destination 10.0.1.5:80') in r.nat
+    svc = [line for line in r.nat if line.startswith("-A KUBE-SVC-")]
+    assert ["recent" in line for line in svc] == [False, True, True, True, False, False, False]  # affinity first
+    assert r.filter == ()
+
+
 def test_no_endpoints_only_filter_reject():
+    r = K.service_port_rules([], "ns6", "svc6", "p80", "172.30.0.46")
+    assert r.nat == () and r.nat_chains == ()
+    assert r.filter == ('-A KUBE-SERVICES -m comment --comment "ns6/svc6:p80 has no endpoints" -m tcp -p tcp '
+                        '-d 172.30.0.46 --dport 80 -j REJECT',)
     r = K.iptables_rules_per_service(0)
     assert r.nat_rules == 0 and r.filter_reject == 1 and r.nat_chains == 0
 
@@ -63,9 +88,10 @@ def test_first_packet_costs():
 
 
 def test_modes():
-    assert "v1.26" in K.mode_status("userspace")
-    assert "v1.33" in K.mode_status("nftables")
-    assert "v1.35" in K.mode_status("ipvs")
+    assert "v1.26 移除" in K.mode_status("userspace")        # kubernetes/website 448e807: v1.26 has no userspace mode
+    assert "v1.33 GA" in K.mode_status("nftables")          # kube_features.go NFTablesProxyMode 1.33 GA
+    assert "v1.35 起弃用" in K.mode_status("ipvs")           # KEP-5495 milestone deprecated v1.35
+    assert "默认" in K.mode_status("iptables")
 
 
 @pytest.mark.parametrize("call", [
@@ -78,6 +104,10 @@ def test_modes():
     lambda: K.first_packet_rules(10, 3, mode="userspace"),
     lambda: K.first_packet_rules(10, 3, position=11),
     lambda: K.mode_status("ebpf"),
+    lambda: K.service_port_rules(["10.0.0.1"]),
+    lambda: K.service_port_rules(["10.0.0.300:80"]),
+    lambda: K.iptables_save_sample(3, name="Web"),
+    lambda: K.iptables_rules_per_service(10_001),
 ])
 def test_bad_input_raises_chinese_valueerror(call):
     with pytest.raises(ValueError) as e:
@@ -106,3 +136,24 @@ def test_panel_wiring_and_errors():
     assert "11,000" in render_rules(1000, 3).layout.title.text
     with pytest.raises(ValueError, match="必须是"):
         render_rules(-1, 3)
+
+
+def test_nodeport_rules_match_upstream():
+    # proxier_test.go TestNodePort (svc ns1/svc1:p80, cluster IP 172.30.0.41, nodePort 3001, one endpoint)
+    r = K.service_port_rules(["10.180.0.1:80"], "ns1", "svc1", "p80", "172.30.0.41", node_port=3001,
+                             cluster_cidr="10.0.0.0/8")
+    for line in (
+        "-A KUBE-NODEPORTS -m comment --comment ns1/svc1:p80 -m tcp -p tcp --dport 3001 -j KUBE-EXT-XPGD46QRK7WJZT7O",
+        '-A KUBE-EXT-XPGD46QRK7WJZT7O -m comment --comment "masquerade traffic for ns1/svc1:p80 external destinations" '
+        "-j KUBE-MARK-MASQ",
+        "-A KUBE-EXT-XPGD46QRK7WJZT7O -j KUBE-SVC-XPGD46QRK7WJZT7O",
+        '-A KUBE-SERVICES -m comment --comment "ns1/svc1:p80 cluster IP" -m tcp -p tcp -d 172.30.0.41 --dport 80 '
+        "-j KUBE-SVC-XPGD46QRK7WJZT7O",
+        "-A KUBE-SEP-SXIVWICOYRO3J4NJ -m comment --comment ns1/svc1:p80 -m tcp -p tcp -j DNAT --to-destination 10.180.0.1:80",
+    ):
+        assert line in r.nat
+    # no endpoints: both REJECTs are in the filter table, the NodePort one in KUBE-EXTERNAL-SERVICES
+    empty = K.service_port_rules([], "ns1", "svc1", "p80", "172.30.0.41", node_port=3001)
+    assert empty.nat == ()
+    assert [line.split()[1] for line in empty.filter] == ["KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES"]
+    assert empty.filter[1].endswith("-m addrtype --dst-type LOCAL -m tcp -p tcp --dport 3001 -j REJECT")

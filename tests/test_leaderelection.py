@@ -127,3 +127,23 @@ def test_figures_and_widget():
         render_leaderelection(lease_duration=9)
     panel = leaderelection_panel()
     assert panel.children
+
+
+def test_lease_record_keeps_whole_seconds():
+    # client-go tryAcquireOrRenew: LeaseDurationSeconds: int(le.config.LeaseDuration / time.Second)
+    assert L.lease_seconds(15.9) == 15 and L.lease_seconds(15) == 15
+    a = L.simulate(death_at=20, lease_duration=15.9, jitter=False, standbys=1, seed=3)
+    b = L.simulate(death_at=20, lease_duration=15.0, jitter=False, standbys=1, seed=3)
+    assert a.takeover_at == b.takeover_at
+    assert L.takeover_bounds(15.9, 2.0, jitter=False) == (16.0, 18.0)
+    # 12.5 s: a standby may take over after 12 s, i.e. exactly when the isolated leader gives up (2 + 10)
+    assert L.overlap_possible(12.5, 10.0, 2.0) is False and L.overlap_possible(11.9, 10.0, 2.0) is True
+
+
+def test_defaults_are_the_component_base_defaults():
+    # component-base config/v1alpha1 RecommendedDefaultLeaderElectionConfiguration: 15 s / 10 s / 2 s
+    assert (L.DEFAULTS.lease_duration, L.DEFAULTS.renew_deadline, L.DEFAULTS.retry_period) == (15.0, 10.0, 2.0)
+    assert L.JITTER_FACTOR == 1.2   # client-go leaderelection.go JitterFactor
+    with pytest.raises(ValueError, match="JitterFactor"):
+        L.validate(15, 2.4, 2)      # 2.4 <= 2 × 1.2
+    L.validate(15, 2.41, 2)

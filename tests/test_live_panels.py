@@ -7,13 +7,11 @@ from __future__ import annotations
 import json
 import math
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, need_binary
 
-pytestmark = pytest.mark.browser
 
 RUNNER = r"""
 import fs from "node:fs";

@@ -22,7 +22,74 @@ def test_rules_match_upstream_vector():
     assert [r.probability for r in rules] == [Fraction(1, 3), Fraction(1, 2), None]
     lines = S.iptables_save(_eps(3))
     assert sum("--probability" in l for l in lines) == 2
-    assert lines[3].endswith(rules[2].target) and "statistic" not in lines[3]
+    assert lines[4].endswith(rules[2].target) and "statistic" not in lines[4]
+
+
+# pkg/proxy/iptables/proxier_test.go TestInternalTrafficPolicyE2E, "internalTrafficPolicy is cluster"
+UPSTREAM_NAT_3 = """\
+-A KUBE-SERVICES -m comment --comment "ns1/svc1 cluster IP" -m tcp -p tcp -d 172.30.1.1 --dport 80 -j KUBE-SVC-AQI2S6QIMU7PVVRP
+-A KUBE-SEP-3JOIVZTXZZRGORX4 -m comment --comment ns1/svc1 -s 10.0.1.1 -j KUBE-MARK-MASQ
+-A KUBE-SEP-3JOIVZTXZZRGORX4 -m comment --comment ns1/svc1 -m tcp -p tcp -j DNAT --to-destination 10.0.1.1:80
+-A KUBE-SEP-IO5XOSKPAXIFQXAJ -m comment --comment ns1/svc1 -s 10.0.1.2 -j KUBE-MARK-MASQ
+-A KUBE-SEP-IO5XOSKPAXIFQXAJ -m comment --comment ns1/svc1 -m tcp -p tcp -j DNAT --to-destination 10.0.1.2:80
+-A KUBE-SEP-XGJFVO3L2O5SRFNT -m comment --comment ns1/svc1 -s 10.0.1.3 -j KUBE-MARK-MASQ
+-A KUBE-SEP-XGJFVO3L2O5SRFNT -m comment --comment ns1/svc1 -m tcp -p tcp -j DNAT --to-destination 10.0.1.3:80
+-A KUBE-SVC-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 cluster IP" -m tcp -p tcp -d 172.30.1.1 --dport 80 ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ
+-A KUBE-SVC-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 -> 10.0.1.1:80" -m statistic --mode random --probability 0.3333333333 -j KUBE-SEP-3JOIVZTXZZRGORX4
+-A KUBE-SVC-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 -> 10.0.1.2:80" -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-IO5XOSKPAXIFQXAJ
+-A KUBE-SVC-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 -> 10.0.1.3:80" -j KUBE-SEP-XGJFVO3L2O5SRFNT"""
+
+
+def _by_chain(lines):
+    out = {}
+    for line in lines:
+        out.setdefault(line.split()[1], []).append(line)
+    return out
+
+
+def test_iptables_save_equals_upstream_proxier_output():
+    eps = S.endpoint_slice([(f"p{i}", f"10.0.1.{i}", True) for i in (1, 2, 3)])
+    lines = S.iptables_save(eps, "svc1", "ns1", 80, "172.30.1.1", port_name="", cluster_cidr="10.0.0.0/8")
+    # upstream sorts chains; within a chain the order is the rule order
+    assert _by_chain(lines) == _by_chain(UPSTREAM_NAT_3.splitlines())
+
+
+def test_no_endpoints_reject_is_in_filter_table():
+    # proxier_test.go TestOverallIPTablesRules: the filter table's KUBE-SERVICES for ns6/svc6 (no endpoints)
+    eps = S.endpoint_slice([("p", "10.180.0.6", False)])
+    assert S.iptables_save(eps, "svc6", "ns6", 80, "172.30.0.46", port_name="p80") == [
+        '-A KUBE-SERVICES -m comment --comment "ns6/svc6:p80 has no endpoints" -m tcp -p tcp -d 172.30.0.46 --dport 80 -j REJECT']
+
+
+@pytest.mark.parametrize("conds, used", [
+    # pkg/proxy/topology_test.go TestCategorizeEndpoints, Cluster traffic policy
+    ([(False, False, False), (False, False, False)], []),                       # "endpoints not Ready"
+    ([(False, False, False), (True, True, False)], ["10.0.0.1"]),              # "some endpoints are Ready"
+    ([(False, True, True), (False, True, True)], ["10.0.0.0", "10.0.0.1"]),    # "all endpoints are terminating"
+    ([(True, True, False), (False, False, False), (False, True, True), (False, True, True)], ["10.0.0.0"]),
+    ([(False, False, True), (False, True, True)], ["10.0.0.1"]),               # not serving: never used
+])
+def test_cluster_endpoints_fall_back_to_serving_terminating(conds, used):
+    eps = S.endpoint_slice([(f"p{i}", f"10.0.0.{i}", *c) for i, c in enumerate(conds)])
+    assert [e.address for e in S.cluster_endpoints(eps)] == used
+    assert [r.endpoint.address for r in S.kube_svc_rules(eps)] == used
+    assert ("REJECT" in S.iptables_save(eps)[0]) is (not used)
+
+
+def test_only_terminating_endpoint_still_gets_traffic():
+    # proxier_test.go TestTerminatingEndpointsTrafficPolicyLocal, "terminating endpoints on remote node":
+    # the cluster IP still DNATs to the one serving + terminating endpoint (no REJECT)
+    eps = S.endpoint_slice([("p", "10.0.1.5", False, True, True)])
+    lines = S.iptables_save(eps, "svc1", "ns1", 80, "172.30.1.1", port_name="", cluster_cidr="10.0.0.0/8")
+    assert '-A KUBE-SVC-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 -> 10.0.1.5:80" -j KUBE-SEP-EQCHZ7S2PJ72OHAY' in lines
+    assert not any("REJECT" in line for line in lines)
+
+
+def test_ready_and_terminating_is_rejected():
+    with pytest.raises(ValueError, match="serving && !terminating"):
+        S.endpoint_slice([("a", "10.0.0.1", True, True, True)])
+    with pytest.raises(ValueError, match="serving"):
+        S.endpoint_slice([("a", "10.0.0.1", False, "yes", False)])
 
 
 def test_four_endpoints_probabilities():
@@ -47,7 +114,7 @@ def test_each_ready_endpoint_gets_one_over_m(n, data):
 def test_no_ready_endpoints_reject():
     assert S.kube_svc_rules(_eps(2, {0, 1})) == []
     (line,) = S.iptables_save(_eps(2, {0, 1}))
-    assert "REJECT" in line and "has no endpoints" in line
+    assert line.startswith("-A KUBE-SERVICES ") and line.endswith("-j REJECT") and "has no endpoints" in line
     with pytest.raises(ValueError):
         S.sample_chain([])
 
@@ -135,3 +202,14 @@ def test_widgets_errors_are_value_errors():
     with pytest.raises(ValueError):
         W.render_chain(3, "a")
     assert list(W.render_chain(4, "0, 2").data[0].text) == ["未就绪", "1/2", "未就绪", "1/2"]
+
+
+def test_chain_figure_for_any_endpoints():
+    eps = S.endpoint_slice([("pod-0", "10.244.1.10", True), ("pod-1", "10.244.1.11", False),
+                            ("pod-2", "10.244.1.12", True)])
+    fig = FS.kube_svc_chain_figure(eps)
+    assert list(fig.data[0].y) == [0.5, 0.0, 0.5]
+    text = fig.layout.annotations[0].text
+    assert text.count("-A KUBE-SVC-") == 3 and "0.5000000000" in text and "KUBE-MARK-MASQ" in text  # masq + 2 LB
+    none = FS.kube_svc_chain_figure(S.endpoint_slice([("pod-0", "10.244.1.10", False)]))
+    assert "-j REJECT" in none.layout.annotations[0].text

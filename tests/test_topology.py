@@ -254,7 +254,8 @@ def test_impact_path_skips_what_nesting_shows():
 
 
 @pytest.mark.parametrize("make", [T.platform_architecture, lambda: T.k8s_ha_cluster("external"), T.harbor_ha,
-                                  T.clusterip_iptables, T.platform_ha, lambda: T.failure_points(3, "required", T.ZONE)])
+                                  T.clusterip_iptables, T.platform_ha, lambda: T.failure_points(3, "required", T.ZONE),
+                                  T.deployment_chain, lambda: T.etcd_across_datacenters({"A": 2, "B": 2, "C": 1})])
 def test_boxes_nest_and_never_overlap(make):
     from hakit.figures.topology import WIDTH, box_layout, text_width
 
@@ -357,3 +358,11 @@ def test_failure_points_topology_key():
     assert "app" in T.impact(by_zone, ["control-plane"]).affected
     with pytest.raises(ValueError, match="topologyKey"):
         T.failure_points(3, "required", topology_key=T.RACK)
+
+
+def test_statuses_are_named_tuples_in_the_old_field_order():
+    im = T.impact(T.k8s_ha_cluster("external"), ["cp1", "cp2"])
+    assert im.services["kube-apiserver"] == (1, 3, True)
+    assert im.services["kube-apiserver"].ready == 1 and im.services["kube-apiserver"].available
+    assert im.etcd["etcd"] == (3, 3, True) and im.etcd["etcd"].quorum
+    assert list(im.services) == ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "lb"]

@@ -5,7 +5,9 @@ Prints (all measured on this machine, in this run):
    (nothing changed: the jupyter-cache and Sphinx environment are reused);
 2. each built page's weight: its HTML, which carries its figures' data, plus the shared assets
    (plotly.min.js, MathJax) counted once;
-3. the pytest-benchmark suites in ``benchmarks/`` (model and widget callbacks, lab measurements).
+3. the pytest-benchmark suites in ``benchmarks/`` (model and widget callbacks, lab measurements),
+   with ``bench_live_book.py``: the live panels in headless Chromium (click -> ready, recompute +
+   redraw p95, download sizes) and each panel's Python time in Pyodide.
 
 Options: ``--skip-build`` to reuse an existing build; ``--only-build`` to skip the benchmarks.
 """
@@ -46,6 +48,8 @@ def page_weights(html: Path) -> None:
     shared = {
         "plotly.min.js": (html / "_static/hakit/plotly.min.js").stat().st_size,
         "MathJax (tex-chtml + fonts)": sum(p.stat().st_size for p in (html / "_static/hakit/mathjax").rglob("*") if p.is_file()),
+        # loaded only when a reader presses 在浏览器中运行 (benchmarks/bench_live_book.py measures it)
+        "实时面板 (Pyodide + wheels + hakit)": sum(p.stat().st_size for p in (html / "_static/hakit/live").rglob("*") if p.is_file()),
     }
     for name, size in shared.items():
         print(f"{kib(size)}  共享 {name}")

@@ -161,8 +161,10 @@ def _child(module: str, code, tests: list) -> None:
         mod = importlib.import_module(f"hakit.models.{module}")
         exec(code, mod.__dict__)  # noqa: S102 - the mutant of our own module
     os.chdir(ROOT)
-    rc = pytest.main(["-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-m", "not build",
-                      "-k", DESELECT, *tests])
+    # only the plugin the unit tests need (nbval, benchmark, playwright … cost seconds to load)
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    rc = pytest.main(["-x", "-q", "-p", "no:cacheprovider", "-p", "_hypothesis_pytestplugin",
+                      "-m", "not build", "-k", DESELECT, *tests])
     os._exit(int(rc))
 
 

@@ -10,10 +10,11 @@
   const PLOTLY_CONFIG = { responsive: true, displaylogo: false };
   const listeners = new Set();
   let runtime = null; // Promise of the hakit.panels.browser module (a PyProxy)
-  const stats = (window.hakitLive = { timings: [], phases: {} });
+  const stats = (window.hakitLive = { timings: [], phases: {}, progress: [] });
 
   const MB = (n) => (n / 1048576).toFixed(1) + " MB";
   function progress(fraction, text) {
+    if (stats.progress.length < 200) stats.progress.push(text);
     for (const fn of listeners) fn(fraction, text);
   }
 
@@ -51,13 +52,15 @@
     return { files, bytes };
   }
 
-  // loadPyodide fetches its runtime files itself: answer those requests from what was downloaded.
+  // loadPyodide fetches its runtime files itself: answer those requests from what was downloaded,
+  // except the WebAssembly module, which it then reads from the HTTP cache (so the browser can
+  // also cache its compiled code for the next page).
   async function startPyodide(bytes) {
     const realFetch = window.fetch;
-    const types = { wasm: "application/wasm", json: "application/json", zip: "application/zip" };
+    const types = { json: "application/json", zip: "application/zip" };
     window.fetch = function (input, init) {
       const url = new URL(input instanceof Request ? input.url : String(input), location.href).href;
-      if (bytes[url]) {
+      if (bytes[url] && !url.endsWith(".wasm")) {
         const ext = url.split(".").pop();
         return Promise.resolve(new Response(bytes[url], { headers: { "Content-Type": types[ext] || "application/octet-stream" } }));
       }
@@ -129,12 +132,10 @@
     const holder = root.querySelector(".hakit-live-figure");
     let browser = null, busy = false, again = false, gd = null;
 
-    // One recompute + redraw; resolves with its duration (ms). ``fresh`` redraws from scratch
-    // (the benchmark's worst case: no diff with the previous figure).
-    function compute(fresh) {
+    // One recompute + redraw; resolves with its duration in ms (the benchmark calls it).
+    function compute() {
       if (busy) { again = true; return Promise.resolve(null); }
       busy = true;
-      if (fresh && gd) window.Plotly.purge(gd);
       const t0 = performance.now();
       let result;
       try {
@@ -171,15 +172,15 @@
       const total = performance.now() - t0;
       stats.timings.push({ panel: name, python_ms: t1 - t0, total_ms: total, state });
       busy = false;
-      if (again) { again = false; setTimeout(() => compute(false), 0); }
+      if (again) { again = false; setTimeout(compute, 0); }
       return total;
     }
-    (stats.panels = stats.panels || {})[name] = { recompute: () => compute(true) };
+    (stats.panels = stats.panels || {})[name] = { recompute: compute };
 
     form.addEventListener("input", (ev) => {
       const out = ev.target.parentElement && ev.target.parentElement.querySelector("output");
       if (out && ev.target.type === "range") out.textContent = ev.target.value;
-      if (browser) compute(false);
+      if (browser) compute();
     });
 
     start.addEventListener("click", () => {
@@ -193,7 +194,7 @@
         bar.hidden = true;
         start.hidden = true;
         form.hidden = false;
-        compute(false);
+        compute();
       }, (err) => {
         console.error(err);
         bar.hidden = true;

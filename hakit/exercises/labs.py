@@ -67,3 +67,113 @@ def _wait_zero() -> bool:
 )
 def _old_master_role() -> str:
     return "master"
+
+
+# ------------------------------------------------------------------ Kubernetes labs (labs/k8s_*.ipynb)
+# The solvers use the rules of hakit.lab.kube_checks (written independently of the models the
+# notebooks' solutions call: quorum.has_quorum, rollout.resolve_fenceposts, hpa.desired_replicas).
+# Sources: see the docstring of hakit.lab.kube_checks.
+def _kube_checks():
+    from hakit.lab import kube_checks
+    return kube_checks
+
+
+@exercise(
+    "labs.k1_quorum_prediction",
+    question="3 个控制面节点（stacked etcd）停掉 k 个（k = 0…3）之后集群还能写入吗？填字典 {k: True/False}。",
+    kind="dict",
+    params={"members": 3},
+    wrong_answers=[{0: True, 1: False, 2: False, 3: False}, {0: True, 1: True, 2: True, 3: False}, None],
+    hint="写入要经过 etcd 多数派：n 个成员至少要有 ⌊n/2⌋+1 个存活。",
+)
+def _k1_quorum(members: int) -> dict:
+    return _kube_checks().quorum_table(members)
+
+
+@exercise(
+    "labs.k2_rollout_bounds",
+    question="replicas 6、maxSurge 2、maxUnavailable 1 的滚动更新中，Pod 总数最多几个、可用 Pod 最少几个？填 (max_pods, min_available)。",
+    kind="seq",
+    params={"replicas": 6, "max_surge": 2, "max_unavailable": 1},
+    wrong_answers=[(7, 5), (8, 6), None],
+    hint="maxSurge 按向上取整、maxUnavailable 按向下取整换算成个数；上限 = replicas + surge，下限 = replicas - unavailable。",
+)
+def _k2_bounds(replicas: int, max_surge, max_unavailable) -> tuple:
+    surge, unavailable = _kube_checks().fenceposts(replicas, max_surge, max_unavailable)
+    return (replicas + surge, replicas - unavailable)
+
+
+@exercise(
+    "labs.k3_backoff_delays",
+    question="容器一启动就崩溃（restartPolicy: Always）。前 6 次重启之前 kubelet 各等待多少秒？填 6 个数的列表。",
+    kind="seq",
+    params={},
+    wrong_answers=[[10, 20, 40, 80, 160, 320], [0, 10, 20, 40, 80], None],
+    hint="第一次崩溃后立即重启；之后从 10 s 开始每次翻倍，有一个上限。",
+)
+def _k3_backoff() -> list:
+    return _kube_checks().expected_backoff_delays(6)
+
+
+@exercise(
+    "labs.k4_hpa_desired",
+    question="HPA 目标 CPU 利用率 50%，当前 2 个副本、平均利用率 90%。下一次同步算出的期望副本数是多少？",
+    kind="int",
+    params={"current_replicas": 2, "current_value": 90, "target_value": 50},
+    wrong_answers=[3, 2, None],
+    hint="desiredReplicas = ⌈currentReplicas × currentMetricValue / desiredMetricValue⌉（比值在容差 0.1 以内时不变）。",
+)
+def _k4_hpa(current_replicas: int, current_value: float, target_value: float) -> int:
+    return _kube_checks().hpa_desired(current_replicas, current_value, target_value)
+
+
+@exercise(
+    "labs.k5_pdb_allowed",
+    question="3 个副本、PodDisruptionBudget minAvailable 2，紧接着发出两次驱逐（Eviction API）。两次各会被允许吗？填 [True/False, True/False]。",
+    kind="seq",
+    params={"replicas": 3, "min_available": 2},
+    wrong_answers=[[True, True], [False, False], None],
+    hint="PDB 的 disruptionsAllowed = 当前健康副本数 − minAvailable；每允许一次驱逐就少一个。",
+)
+def _k5_allowed(replicas: int, min_available: int) -> list:
+    return _kube_checks().pdb_evictions_allowed(replicas, min_available, 2)
+
+
+@exercise(
+    "labs.k5_pdb_refusal_status",
+    question="PDB 不允许的那次驱逐，API server 返回的 HTTP 状态码是多少？",
+    kind="int",
+    params={},
+    wrong_answers=[403, 409, None],
+    hint="Eviction API 文档（API-initiated eviction）写明了被 PDB 拒绝时的状态码：意思是“请稍后再试”。",
+    source="Kubernetes 文档 API-initiated Eviction：https://kubernetes.io/docs/concepts/scheduling-eviction/api-eviction/",
+)
+def _k5_status() -> int:
+    return 429
+
+
+@exercise(
+    "labs.k6_statefulset_kept",
+    question="删除 StatefulSet 的 Pod web-1 之后，哪些保持不变？填字典 {name, dns, volume, ip: True/False}（ip 指“保证保持”）。",
+    kind="dict",
+    params={},
+    wrong_answers=[{"name": True, "dns": True, "volume": True, "ip": True},
+                   {"name": True, "dns": False, "volume": True, "ip": False}, None],
+    hint="StatefulSet 保证的是序号、稳定的网络身份（DNS 名）和存储卷；Pod 是重新创建的。",
+)
+def _k6_kept() -> dict:
+    return dict(_kube_checks().STATEFULSET_KEPT)
+
+
+# ------------------------------------------------------------------ Redis Sentinel lab (measured)
+@exercise(
+    "labs.redis_failover_window",
+    question="从写入日志 runs[0][\"writes\"]（每条 (kill 之后的秒数, 是否成功, 由哪个实例确认)）算出写入不可用窗口：kill 之后第一次由新 master 确认写入的时刻（秒）。",
+    kind="number", abs_tol=1e-6,
+    params={"writes": [(0.01, False, None), (0.8, False, None), (2.4, True, "redis-1"), (2.45, True, "redis-1")],
+            "old": "redis-0"},
+    wrong_answers=[0.01, 0.8, None],
+    hint="要找的不是第一次失败，而是第一条“成功、且确认它的不是旧 master”的记录。",
+)
+def _redis_window(writes, old: str) -> float:
+    return next(float(t) for t, ok, served in writes if ok and served != old)

@@ -22,7 +22,7 @@ from hakit.models import hpa, rollout
     question="replicas=10，maxSurge=25%，maxUnavailable=25%。Deployment 控制器实际使用的 (maxSurge, maxUnavailable) 各是几个 Pod？填元组 (surge, unavailable)。",
     kind="seq",
     wrong_answers=[(3, 3), (2, 2), (2.5, 2.5), None],
-    hint="百分比乘以 replicas 后：maxSurge 向上取整，maxUnavailable 向下取整（宁可多起、不可多停）。",
+    hint="百分比乘以 replicas 后：maxSurge 向上取整，maxUnavailable 向下取整（宁可多创建 Pod，也不多停 Pod）。",
 )
 def _fp10() -> tuple[int, int]:
     return tuple(rollout.resolve_fenceposts("25%", "25%", 10))
@@ -89,10 +89,10 @@ def _hpa_up() -> int:
 
 @exercise(
     "n3.hpa_tolerance",
-    question="当前 4 个副本，平均 CPU 利用率 64%，HPA 目标 60%（默认容差 0.1）。期望副本数是多少？",
+    question="当前 4 个副本，平均 CPU 利用率 64%，HPA 目标 60%（默认容忍度 0.1）。期望副本数是多少？",
     kind="int",
     wrong_answers=[5, None],
-    hint="比值 current/target 与 1 相差不超过容差（0.1）时，HPA 不改变副本数。",
+    hint="比值 current/target 落在容忍度区间 [1 − 0.1, 1 + 0.1] 之内时，HPA 不改变副本数。",
 )
 def _hpa_tol() -> int:
     return int(hpa.desired_replicas(4, 64, 60))
@@ -216,7 +216,7 @@ def _sts_batches() -> int:
     kind="set",
     wrong_answers=[{"A", "B"}, {"A"}, None],
     hint="失去一个数据中心后，剩下的成员数必须 ≥ ⌊3/2⌋+1 = 2。见 hakit.models.topology.etcd_dc_loss。",
-    source="https://etcd.io/docs/v3.5/faq/",
+    source="https://etcd.io/docs/v3.6/faq/#what-is-failure-tolerance",
 )
 def _two_dc() -> set:
     from hakit.models import topology

@@ -4,7 +4,6 @@
 """
 from __future__ import annotations
 
-import math
 from typing import Sequence
 
 import plotly.graph_objects as go
@@ -82,20 +81,9 @@ def nines_figure(levels: Sequence[float] = NINES_GRID, active: int = 5) -> go.Fi
 
 
 def nines_of(unavailability: float) -> float:
-    """不可用概率 q -> 几个 9（``-log10 q``），q = 0 时取 15（浮点精度的上限）。"""
-    return 15.0 if unavailability <= 0 else min(15.0, -math.log10(unavailability))
-
-
-def _q_series(n: int, p: float) -> float:
-    return -math.expm1(n * math.log(p)) if p > 0 else 1.0
-
-
-def _q_parallel(n: int, p: float) -> float:
-    return (1 - p) ** n
-
-
-def _q_k_of_n(k: int, n: int, p: float) -> float:
-    return math.fsum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(0, k))
+    """画图用：不可用度 q 的几个 9（:func:`hakit.models.availability.unavailability_to_nines`），
+    封顶 15（q = 0 或小于浮点精度时画在 15 处）。"""
+    return min(15.0, A.unavailability_to_nines(unavailability))
 
 
 def composition_figure(p_grid: Sequence[float] = P_GRID, max_n: int = 7, active: int = 2) -> go.Figure:
@@ -112,10 +100,10 @@ def composition_figure(p_grid: Sequence[float] = P_GRID, max_n: int = 7, active:
         raise ValueError(f"active: Invalid value: {active}: 必须在 0 到 {len(p_grid) - 1} 之间")
     ns = list(range(1, max_n + 1))
     kinds = (
-        ("串联 (series)", "#e53935", lambda n, p: _q_series(n, p)),
-        ("并联 (parallel)", "#43a047", lambda n, p: _q_parallel(n, p)),
-        ("多数派 k = n//2+1", "#1e88e5", lambda n, p: _q_k_of_n(n // 2 + 1, n, p)),
-        ("至少 2 个 (2-of-n)", "#8e24aa", lambda n, p: _q_k_of_n(2, n, p) if n >= 2 else float("nan")),
+        ("串联 (series)", "#e53935", A.unavailability_series),
+        ("并联 (parallel)", "#43a047", A.unavailability_parallel),
+        ("多数派 k = n//2+1", "#1e88e5", lambda n, p: A.unavailability_k_of_n(n // 2 + 1, n, p)),
+        ("至少 2 个 (2-of-n)", "#8e24aa", lambda n, p: A.unavailability_k_of_n(2, n, p) if n >= 2 else float("nan")),
     )
 
     def ys(p):

@@ -21,18 +21,8 @@ from hakit.models import availability as A
 PERIODS_S = (1, 2, 5, 10, 30)
 
 
-def outage_breakdown(period_s: float, failure_threshold: int, repair_s: float, failover_s: float) -> dict:
-    """Detection and recovery seconds for the three designs (keys: design name -> (detect, recover))."""
-    if isinstance(failure_threshold, bool) or not isinstance(failure_threshold, int) or failure_threshold < 1:
-        raise ValueError(f"failureThreshold: Invalid value: {failure_threshold!r}: 必须是大于或等于 1 的整数")
-    if period_s <= 0:
-        raise ValueError(f"periodSeconds: Invalid value: {period_s!r}: 必须大于 0")
-    for field, value in (("repair_s", repair_s), ("failover_s", failover_s)):
-        if value < 0:
-            raise ValueError(f"{field}: Invalid value: {value!r}: 不能为负数")
-    detect = period_s * failure_threshold
-    return {"单实例（无冗余）": (detect, repair_s), "主备 + 故障转移": (detect, failover_s),
-            "多活 + 负载均衡": (detect, 0.0)}
+#: The rule lives in the model; re-exported here for the notebooks that import it from this module.
+outage_breakdown = A.outage_breakdown
 
 
 def outage_figure(periods: Sequence[float] = PERIODS_S, failure_threshold: int = 3, repair_s: float = 300.0,
@@ -56,7 +46,7 @@ def outage_figure(periods: Sequence[float] = PERIODS_S, failure_threshold: int =
     def caption(r: dict) -> str:
         parts = []
         for n in names:
-            total = sum(r[n])
+            total = A.user_visible_outage(*r[n])
             share = A.budget_fraction(total, availability)
             parts.append(f"{n} {total:.0f} s（占 {availability:.2%} 年度预算的 {share:.1%}）")
         return "；".join(parts)

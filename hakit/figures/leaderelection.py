@@ -39,7 +39,7 @@ def _traces(tl: L.Timeline) -> list:
                 py.append(_row(s + 1))
     win_x = [tl.takeover_at] if tl.takeover_at is not None else []
     win_y = [_row(tl.new_leader)] if tl.new_leader is not None else []
-    ld = tl.config.lease_duration
+    ld = L.lease_seconds(tl.config.lease_duration)  # the Lease record keeps whole seconds
     return [
         go.Scatter(x=tl.renewals, y=[_HOLDER] * len(tl.renewals), mode="markers", name="续约 Lease（renewTime）",
                    marker=dict(symbol="line-ns-open", size=14, color="#1565c0", line=dict(width=2)),

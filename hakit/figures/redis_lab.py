@@ -48,13 +48,17 @@ def failover_figure(runs: list, prediction=None):
     return fig
 
 
-def loss_figure(no_wait: dict, with_wait: dict, etcd_acknowledged: int = 5436, etcd_lost: int = 0):
-    """Acknowledged vs lost writes: async replication, ``WAIT``, and etcd (Raft) for contrast.
+def loss_figure(no_wait: dict, with_wait: dict, etcd: dict | None = None):
+    """Acknowledged vs lost writes: async replication and ``WAIT``, from this lab's own runs.
 
-    The etcd numbers default to the design's measured lab fact (0 of 5,436 acknowledged writes
-    lost across three leader kills); etcd gets its own panel because its scale differs."""
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.68, 0.32], horizontal_spacing=0.1,
-                        subplot_titles=["Redis：先切断 replica，再 kill master", "etcd：kill leader（对照）"])
+    ``etcd`` (optional) is the learner's own etcd audit (``{"acknowledged": n, "lost": m}``, e.g.
+    ``AuditResult.as_dict()`` from ``labs/etcd_lab.ipynb``), drawn in its own panel for contrast;
+    without it only the Redis measurements are drawn (no number from elsewhere)."""
+    cols = 2 if etcd is not None else 1
+    fig = make_subplots(rows=1, cols=cols, column_widths=[0.68, 0.32] if cols == 2 else None,
+                        horizontal_spacing=0.1,
+                        subplot_titles=["Redis：先切断 replica，再 kill master"]
+                        + (["etcd：kill leader（你的审计）"] if etcd is not None else []))
     cats = ["异步复制（无 WAIT）", f"每次写入后 WAIT {with_wait.get('wait_replicas', 1)} 100"]
     for name, key, color in (("master 执行了的写入", "executed", "#c7c7c7"),
                              ("向客户端确认的写入", "acknowledged", _OK),
@@ -62,12 +66,13 @@ def loss_figure(no_wait: dict, with_wait: dict, etcd_acknowledged: int = 5436, e
         ys = [no_wait[key], with_wait[key]]
         fig.add_trace(go.Bar(x=cats, y=ys, name=name, marker_color=color, text=ys, textposition="outside",
                              legendgroup=key), row=1, col=1)
-    for name, y, color in (("向客户端确认的写入", etcd_acknowledged, _OK), ("确认后丢失", etcd_lost, _FAIL)):
-        fig.add_trace(go.Bar(x=["etcd（Raft 多数派提交后才确认）"], y=[y], name=name, marker_color=color,
-                             text=[y], textposition="outside", showlegend=False), row=1, col=2)
     top = max(no_wait["executed"], with_wait["executed"], 1)
     fig.update_yaxes(range=[0, top * 1.25], title_text="写入数", row=1, col=1)
-    fig.update_yaxes(range=[0, max(etcd_acknowledged, 1) * 1.25], row=1, col=2)
+    if etcd is not None:
+        for name, y, color in (("向客户端确认的写入", etcd["acknowledged"], _OK), ("确认后丢失", etcd["lost"], _FAIL)):
+            fig.add_trace(go.Bar(x=["etcd（Raft 多数派提交后才确认）"], y=[y], name=name, marker_color=color,
+                                 text=[y], textposition="outside", showlegend=False), row=1, col=2)
+        fig.update_yaxes(range=[0, max(etcd["acknowledged"], 1) * 1.25], row=1, col=2)
     fig.update_layout(template="plotly_white", barmode="group", height=420,
                       title="已经向客户端确认的写入，故障转移后还在吗？",
                       legend=dict(orientation="h", y=-0.2))

@@ -7,16 +7,20 @@ import plotly.graph_objects as go
 
 from hakit.models import service as S
 
-__all__ = ["chain_state", "kube_svc_figure", "statefulset_figure", "daemonset_update_figure"]
+__all__ = ["chain_state", "kube_svc_figure", "kube_svc_chain_figure", "statefulset_figure", "daemonset_update_figure"]
 
 _READY = "#43a047"
 _UNREADY = "#bdbdbd"
 
 
-def chain_state(n: int, unready: int | None = None) -> dict:
-    """n 个 Pod（pod-0 … pod-(n−1)），其中 ``unready`` 号未就绪：条形图的数据与链的文字。"""
-    S._int(n, "n", 1, 12)
-    eps = S.endpoint_slice([(f"pod-{i}", f"10.244.1.{10 + i}", i != unready) for i in range(n)])
+def _check_count(v: object, name: str, hi: int) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= hi:
+        raise ValueError(f"{name}: Invalid value: {v!r}: 必须是 1 到 {hi} 的整数")
+    return v
+
+
+def _chain_view(eps: list) -> dict:
+    """一组端点：条形图的数据（每个 Pod 被选中的概率）与链中规则的中文说明。"""
     rules = S.kube_svc_rules(eps)
     shares = S.endpoint_shares(rules)
     pods = [e.pod for e in eps]
@@ -28,12 +32,40 @@ def chain_state(n: int, unready: int | None = None) -> dict:
         cond = f"--probability {r.probability_text}  （= {r.probability}）" if r.probability is not None else "（无条件）"
         lines.append(f"规则 {r.index + 1}: {cond} → {r.endpoint.pod}")
     if not rules:
-        lines.append("没有就绪端点：REJECT")
+        lines.append("没有可用端点：filter 表 KUBE-SERVICES 里一条 REJECT")
+    return {"x": pods, "y": y, "text": text, "colors": colors, "rules": rules, "lines": lines}
+
+
+def chain_state(n: int, unready: int | None = None) -> dict:
+    """n 个 Pod（pod-0 … pod-(n−1)），其中 ``unready`` 号未就绪：条形图的数据与链的文字。"""
+    _check_count(n, "n", 12)
+    v = _chain_view(S.endpoint_slice([(f"pod-{i}", f"10.244.1.{10 + i}", i != unready) for i in range(n)]))
     extra = ""
     if unready is not None and unready >= n:
         extra = f"（n={n} 时没有 pod-{unready}，链不变）"
-    cap = (f"KUBE-SVC 链（{len(rules)} 条规则，就绪 {len(rules)}/{n}）{extra}<br>" + "<br>".join(lines))
-    return {"x": pods, "y": y, "text": text, "colors": colors, "caption": cap}
+    m = len(v["rules"])
+    cap = f"KUBE-SVC 链（{m} 条负载均衡规则，可用 {m}/{n}）{extra}<br>" + "<br>".join(v["lines"])
+    return {"x": v["x"], "y": v["y"], "text": v["text"], "colors": v["colors"], "caption": cap}
+
+
+def kube_svc_chain_figure(endpoints: Sequence[S.Endpoint], service: str = "web", namespace: str = "default") -> go.Figure:
+    """任意一组端点（:func:`hakit.models.service.endpoint_slice`）：每个 Pod 被选中的概率，图注是 kube-proxy
+    为它写的 ``KUBE-SVC`` 链（:func:`hakit.models.service.iptables_save` 中属于这条链的行）。JupyterLab 面板用。"""
+    eps = list(endpoints)
+    if not eps:
+        raise ValueError("endpoints: Required value: 至少需要一个端点")
+    v = _chain_view(eps)
+    lines = S.iptables_save(eps, service, namespace)
+    chain = [ln for ln in lines if ln.startswith("-A KUBE-SVC-")] or lines
+    fig = go.Figure(go.Bar(x=v["x"], y=v["y"], text=v["text"], textposition="outside", cliponaxis=False,
+                           marker_color=v["colors"], hovertemplate="%{x}: %{y:.4f}<extra></extra>"))
+    ann = _ann("<br>".join(chain))
+    ann[0]["font"]["size"] = 9
+    fig.update_layout(template="plotly_white", height=460, showlegend=False, annotations=ann,
+                      title=dict(text="ClusterIP（iptables 模式）：每个 Pod 被选中的概率", x=0.01, xanchor="left"),
+                      yaxis=dict(title="被选中的概率", range=[0, 1.15]), xaxis=dict(title="EndpointSlice 中的端点"),
+                      margin=dict(t=60, l=60, r=20, b=60))
+    return fig
 
 
 def _ann(cap: str) -> list:
@@ -133,11 +165,11 @@ def daemonset_update_figure(node_grid: Sequence[int] = (2, 3, 4, 6), p: float = 
         raise ValueError(f"p: Invalid value: {p}: 必须是 {ps} 之一")
     nodes = list(node_grid)
     for n in nodes:
-        S._int(n, "nodes", 1, 50)
+        _check_count(n, "nodes", 50)
 
     def nines(k, pp):
-        # 1-of-k 的不可用度是 (1−p)^k，几个 9 = k × (−log10(1−p))；直接用 k_of_n 在 p 接近 1 时会被浮点舍入成 1.0
-        return 0.0 if k == 0 else round(k * A.availability_to_nines(pp), 6)
+        # 至少 1 个可用 = 并联；用不可用度算，p 接近 1 时 1 − (1−p)^k 不会被舍入成 1.0
+        return 0.0 if k == 0 else round(A.unavailability_to_nines(A.unavailability_parallel(k, pp)), 6)
 
     def ys(pp):
         return [nines(n, pp) for n in nodes], [nines(n - 1, pp) for n in nodes]

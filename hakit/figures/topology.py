@@ -61,7 +61,7 @@ def wrap(text: str, max_px: float, size: float) -> list[str]:
                 if width > max_px:
                     break
                 cut = i + 1
-            brk = max((rest.rfind(ch, 0, cut) for ch in "、，；） "), default=-1)
+            brk = max((rest.rfind(ch, 0, cut) for ch in "、，；：） "), default=-1)
             paren = rest.rfind("（", 0, cut)
             if paren > 0 and paren > brk:
                 brk = paren - 1
@@ -370,6 +370,10 @@ def graph_block(graph: nx.DiGraph, impacts: Sequence[T.Impact], show_labels: boo
         frames.append({"x": xs + [ex, [0]], "y": ys + [ey, [cap_y]],
                        "text": [[] for _ in kinds] + [[], ["<br>".join(caps[i])]],
                        "marker.size": [[] for _ in kinds] + [es, []]})
+    # only the box traces some choice draws into (a graph uses a few of the depth × status combinations)
+    keep = [j for j in range(len(dynamic)) if j >= len(kinds) or any(fr["x"][j] for fr in frames)]
+    dynamic = [dynamic[j] for j in keep]
+    frames = [{key: [vals[j] for j in keep] for key, vals in fr.items()} for fr in frames]
     for j, t in enumerate(dynamic):
         for key, vals in frames[0].items():
             if key == "marker.size":

@@ -138,7 +138,7 @@ def ownership_figure(replicas: int = 4, max_surge: R.IntOrPercent = "25%", max_u
     legend = _pod_legend(legend_y)
     plot_h = legend_y + 18 * 2 + 4
     steps = [dict(method="restyle", label=str(i), args=[fr, dyn]) for i, (fr, _) in enumerate(frames)]
-    layout = FT.base_layout(title or f"Deployment → ReplicaSet → Pod：一次滚动更新\nreplicas={replicas}，"
+    layout = FT.base_layout(title or f"从属关系：Deployment → ReplicaSet → Pod\n一次滚动更新：replicas={replicas}，"
                                      f"maxSurge={max_surge}，maxUnavailable={max_unavailable}", plot_h, 2)
     layout["sliders"] = [dict(active=0, steps=steps, currentvalue=dict(prefix="步骤 ", font=dict(size=12)),
                               x=0, len=1.0, y=1 + (6 + 2 * FT._MENU_H) / plot_h, yanchor="top",

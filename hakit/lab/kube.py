@@ -54,6 +54,8 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 import yaml
 
+from .process import check_seconds
+
 ALLOW_ENV = "HAKIT_ALLOW_CONTEXT"
 #: context names (fnmatch patterns) of clusters that run on the learner's own machine
 LOCAL_CONTEXT_PATTERNS = ("kind-*", "k3d-*", "minikube", "docker-desktop", "rancher-desktop",
@@ -391,11 +393,18 @@ class Cluster:
                 raise
             # 409: it exists. Left over from an interrupted run: if it is still Terminating,
             # wait until it is gone (objects cannot be created in a terminating namespace).
+            # An Active one is a leftover too (a killed kernel never reached its finally): it is
+            # deleted and recreated, but only when it carries this lab's label.
             existing = self.core.read_namespace(name)
-            if existing.status and existing.status.phase == "Terminating":
-                self.wait_for(lambda: self._namespace_gone(name), timeout=timeout,
-                              what=f"上次留下的命名空间 {name} 删除完毕")
-                self.core.create_namespace(body)
+            labels = (existing.metadata.labels or {}) if existing.metadata else {}
+            if labels.get(LAB_LABEL) != name:
+                raise RuntimeError(f"命名空间 {name} 已存在但不是本实验创建的（没有标签 {LAB_LABEL}={name}），"
+                                   f"不会去动它；请换一个名字或自己确认后删除它")
+            if not (existing.status and existing.status.phase == "Terminating"):
+                self.core.delete_namespace(name)
+            self.wait_for(lambda: self._namespace_gone(name), timeout=timeout,
+                          what=f"上次留下的命名空间 {name} 删除完毕")
+            self.core.create_namespace(body)
         try:
             yield name
         finally:
@@ -445,8 +454,11 @@ class Cluster:
         ``TimeoutError`` (Chinese) after ``timeout`` seconds; the recorded observations are on
         the exception as ``.observations``.
         """
+        import urllib3
         from kubernetes import watch as kwatch
+        from kubernetes.client.rest import ApiException
 
+        check_seconds("timeout", timeout)
         bar = _Progress(what, timeout, show=progress)
         t0 = _now()
         deadline = t0 + timeout
@@ -482,7 +494,9 @@ class Cluster:
                             return observations
                         if _now() >= deadline:
                             break
-                except Exception as exc:  # a dropped watch (410 Gone, connection reset): re-list
+                except (ApiException, urllib3.exceptions.HTTPError, OSError) as exc:
+                    # a dropped watch (410 Gone, connection reset): re-list. Errors raised by
+                    # ``until`` (a bug in the caller's predicate) are not caught here.
                     if _now() >= deadline:
                         break
                     bar.update(f"watch 中断（{type(exc).__name__}），重新 list")

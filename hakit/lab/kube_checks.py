@@ -1,15 +1,17 @@
 """Graders for the Kubernetes labs (``labs/k8s_*.ipynb``).
 
-Every ``check_*`` function takes plain data — a learner's answer, or observations recorded from
-the API (numbers, lists, dicts) — and either returns ``True`` or raises ``AssertionError`` with a
-Chinese message that says what is wrong. They never talk to a cluster, so they are tested here on
-constructed observations (``tests/test_kube_graders.py``).
+The learner's answers (predictions) are graded by :func:`hakit.grading.check` with the exercises
+``labs.k*`` of :mod:`hakit.exercises.labs`, whose solvers use the rules below. The ``check_*``
+functions here check what a lab *observed* (numbers, lists, dicts recorded from the API): they
+return ``True`` or raise ``AssertionError`` with a Chinese message (``✘ 实验检查：…``) that says
+what is wrong without giving away the answer of an exercise. They never talk to a cluster, so
+they are tested on constructed observations (``tests/test_kube_graders.py``).
 
-The rules each grader enforces are written out here (small, independent of ``hakit.models``, so a
-bug in a model cannot make a grader accept a wrong observation), with their sources:
+The rules are written out here (small, independent of the models the notebooks' solutions use,
+so a bug in a model cannot make a grader accept a wrong answer or observation), with sources:
 
 - Majority / quorum: a cluster of n members needs floor(n/2)+1 alive (etcd FAQ,
-  https://etcd.io/docs/v3.5/faq/#what-is-failure-tolerance).
+  https://etcd.io/docs/v3.5/faq/#what-is-failure-tolerance); :func:`hakit.models.quorum.majority`.
 - Rolling update fenceposts: maxSurge rounds up, maxUnavailable rounds down, both 0 -> unavailable 1;
   during a rollout total pods <= replicas + maxSurge and available >= replicas - maxUnavailable
   (kubernetes/kubernetes pkg/controller/deployment/util/deployment_util.go ResolveFenceposts,
@@ -31,38 +33,25 @@ from __future__ import annotations
 import math
 from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
+from hakit.grading import MISSING_MESSAGE
+from hakit.models.quorum import majority
+
 IntOrPercent = Union[int, str, None]
 
 
 def _fail(msg: str) -> None:
-    raise AssertionError(msg)
+    raise AssertionError(f"✘ 实验检查：{msg}")
 
 
-def _need(answer: Any, what: str) -> None:
-    if answer is None:
-        _fail(f"还没有作答：请在上面的答题单元格里给出 {what}。")
+def _need(observed: Any, what: str) -> None:
+    if observed is None:
+        _fail(f"{MISSING_MESSAGE}：还没有 {what}，请先运行上面的实验单元格。")
 
 
 # ----------------------------------------------------------------------------- quorum
-def majority(n: int) -> int:
-    """floor(n/2)+1 members form a quorum."""
-    return n // 2 + 1
-
-
-def check_quorum_prediction(predicted: Optional[Mapping[int, bool]], members: int = 3) -> bool:
-    """``predicted[k]``: can the cluster still write with k of ``members`` control-plane nodes stopped?"""
-    _need(predicted, "predicted（停掉 k 个节点后还能否写入）")
-    if not isinstance(predicted, Mapping):
-        _fail(f"predicted 应是字典 {{停掉的节点数: True/False}}，收到 {type(predicted).__name__}")
-    for k in range(members + 1):
-        if k not in predicted:
-            _fail(f"predicted 缺少 k={k}（应覆盖 0..{members}）")
-        expect = members - k >= majority(members)
-        if bool(predicted[k]) != expect:
-            _fail(f"停掉 {k} 个节点时预测为 {predicted[k]}，不对：{members} 个 etcd 成员的多数派是 "
-                  f"{majority(members)}，剩 {members - k} 个时"
-                  f"{'仍有' if expect else '已没有'}法定人数（quorum）。")
-    return True
+def quorum_table(members: int) -> dict:
+    """``{k: can the cluster still write with k of members stopped}`` for k = 0..members."""
+    return {k: members - k >= majority(members) for k in range(members + 1)}
 
 
 def check_control_plane_observations(observations: Sequence[Mapping], members: int = 3) -> bool:
@@ -81,8 +70,7 @@ def check_control_plane_observations(observations: Sequence[Mapping], members: i
         for key in ("read_ok", "write_ok"):
             if bool(ob[key]) != quorum:
                 _fail(f"第 {i} 条观测（停掉 {k} 个节点）的 {key}={ob[key]}，与法定人数规则不符："
-                      f"剩 {members - k}/{members} 个成员{'有' if quorum else '没有'}多数派，"
-                      f"所以应该{'成功' if quorum else '失败'}。")
+                      f"集群状态与预期不同，看看节点是否真的停下或恢复了。")
         seen.add(k)
     for k in (1, 2):
         if k not in seen:
@@ -116,21 +104,6 @@ def fenceposts(replicas: int, max_surge: IntOrPercent, max_unavailable: IntOrPer
     return surge, unavailable
 
 
-def check_fencepost_answer(max_pods: Optional[int], min_available: Optional[int], replicas: int,
-                           max_surge: IntOrPercent, max_unavailable: IntOrPercent) -> bool:
-    """The learner's upper bound on pods and lower bound on available pods during the rollout."""
-    _need(max_pods, "max_pods")
-    _need(min_available, "min_available")
-    surge, unavailable = fenceposts(replicas, max_surge, max_unavailable)
-    if max_pods != replicas + surge:
-        _fail(f"max_pods={max_pods} 不对：maxSurge={max_surge!r} 向上取整为 {surge}，"
-              f"所以最多 replicas + {surge} 个 Pod。")
-    if min_available != replicas - unavailable:
-        _fail(f"min_available={min_available} 不对：maxUnavailable={max_unavailable!r} 向下取整为 "
-              f"{unavailable}，所以至少 replicas - {unavailable} 个可用。")
-    return True
-
-
 def check_rollout_bounds(snapshots: Sequence[Mapping], replicas: int, max_surge: IntOrPercent,
                          max_unavailable: IntOrPercent) -> bool:
     """ReplicaSet snapshots ``{"old", "new", "old_available", "new_available"}`` (spec sizes and
@@ -142,10 +115,10 @@ def check_rollout_bounds(snapshots: Sequence[Mapping], replicas: int, max_surge:
     for i, s in enumerate(snapshots):
         total = s["old"] + s["new"]
         if total > replicas + surge:
-            _fail(f"第 {i} 步 old+new={total} 超过 replicas+maxSurge={replicas + surge}")
+            _fail(f"第 {i} 步 old+new={total} 超过了 replicas + maxSurge 的上限")
         avail = s["old_available"] + s["new_available"]
         if avail < replicas - unavailable:
-            _fail(f"第 {i} 步可用 Pod {avail} 少于 replicas-maxUnavailable={replicas - unavailable}")
+            _fail(f"第 {i} 步可用 Pod {avail} 低于 replicas - maxUnavailable 的下限")
     last = snapshots[-1]
     if not (last["new"] == replicas and last["old"] == 0 and last["new_available"] == replicas):
         _fail(f"发布没有完成：最后一步 old={last['old']} new={last['new']} "
@@ -203,10 +176,9 @@ def check_stalled_rollout(obs: Optional[Mapping], replicas: int, max_surge: IntO
     if obs["new_ready"] != 0:
         _fail(f"镜像不存在时新 ReplicaSet 不应有就绪 Pod，观测到 {obs['new_ready']}")
     if obs["old_available"] < replicas - unavailable:
-        _fail(f"旧版本可用 Pod {obs['old_available']} < replicas-maxUnavailable={replicas - unavailable}："
-              f"滚动更新不应让可用数跌破下限")
+        _fail(f"旧版本可用 Pod {obs['old_available']} 低于 replicas - maxUnavailable：滚动更新不应让可用数跌破下限")
     if obs["new"] > surge + unavailable:
-        _fail(f"新 ReplicaSet 规模 {obs['new']} 超过 maxSurge+maxUnavailable={surge + unavailable}")
+        _fail(f"新 ReplicaSet 规模 {obs['new']} 超过了 maxSurge + maxUnavailable")
     if obs["old"] + obs["new"] > replicas + surge:
         _fail("Pod 总数超过 replicas+maxSurge")
     if obs["service_total"] <= 0:
@@ -234,19 +206,6 @@ def expected_backoff_delays(n: int, initial: float = 10.0, cap: float = 300.0) -
     return [0.0] + [min(initial * 2 ** k, cap) for k in range(n - 1)] if n > 0 else []
 
 
-def check_backoff_prediction(delays: Optional[Sequence[float]]) -> bool:
-    """The learner's delays before the first six restarts."""
-    _need(delays, "delays（前 6 次重启前的等待秒数）")
-    expect = expected_backoff_delays(6)
-    if len(delays) != 6:
-        _fail(f"需要 6 个数，收到 {len(delays)} 个")
-    for i, (d, e) in enumerate(zip(delays, expect)):
-        if abs(float(d) - e) > 1e-9:
-            _fail(f"第 {i + 1} 次重启前应等待 {e:g} s，你给的是 {d}："
-                  f"第一次崩溃后立即重启，之后 10 s 起每次翻倍，上限 300 s。")
-    return True
-
-
 def check_crashloop_backoff(observed: Optional[Sequence[float]], late: float = 16.0,
                             early: float = 2.0) -> bool:
     """Observed delays (previous container finished -> next started), at least 3 of them."""
@@ -256,7 +215,7 @@ def check_crashloop_backoff(observed: Optional[Sequence[float]], late: float = 1
     expect = expected_backoff_delays(len(observed))
     for i, (o, e) in enumerate(zip(observed, expect)):
         if not (e - early <= o <= e + late):
-            _fail(f"第 {i + 1} 次重启前等待了 {o:.1f} s，CrashLoopBackOff 规则预计 {e:g} s"
+            _fail(f"第 {i + 1} 次重启前等待了 {o:.1f} s，不符合 CrashLoopBackOff 的退避规则"
                   f"（允许提前 {early:g} s、滞后 {late:g} s）")
     return True
 
@@ -299,16 +258,6 @@ def hpa_desired(current_replicas: int, current_value: float, target_value: float
     if abs(ratio - 1.0) <= tolerance:
         return current_replicas
     return math.ceil(current_replicas * ratio)
-
-
-def check_hpa_prediction(answer: Optional[int], current_replicas: int, current_value: float,
-                         target_value: float) -> bool:
-    _need(answer, "answer（期望副本数）")
-    expect = hpa_desired(current_replicas, current_value, target_value)
-    if answer != expect:
-        _fail(f"期望副本数应为 ceil({current_replicas} × {current_value:g} / {target_value:g}) = {expect}，"
-              f"你给的是 {answer}")
-    return True
 
 
 def check_hpa_observations(obs: Optional[Mapping]) -> bool:
@@ -379,14 +328,10 @@ def check_taint_eviction(obs: Optional[Mapping]) -> bool:
 EVICTION_ALLOWED = (200, 201)
 
 
-def check_pdb_prediction(statuses: Optional[Sequence[int]]) -> bool:
-    """Two evictions back to back with replicas 3 and minAvailable 2: allowed (200/201), then 429."""
-    _need(statuses, "statuses")
-    s = list(statuses)
-    if len(s) != 2 or s[0] not in EVICTION_ALLOWED or s[1] != 429:
-        _fail(f"预测 {s} 不对：3 个副本、minAvailable 2 时 disruptionsAllowed=1，"
-              f"第一次驱逐成功（200 或 201），紧接着第二次被拒（429 Too Many Requests）。")
-    return True
+def pdb_evictions_allowed(replicas: int, min_available: int, attempts: int) -> list:
+    """Back-to-back evictions: the first ``replicas - min_available`` are allowed, then 429."""
+    allowed = max(0, replicas - min_available)
+    return [i < allowed for i in range(attempts)]
 
 
 def check_pdb_block(statuses: Optional[Sequence[int]]) -> bool:
@@ -401,19 +346,8 @@ def check_pdb_block(statuses: Optional[Sequence[int]]) -> bool:
 
 
 # ----------------------------------------------------------------------------- StatefulSet
+#: What a StatefulSet keeps across a Pod deletion (the Pod IP is not guaranteed).
 STATEFULSET_KEPT = {"name": True, "dns": True, "volume": True, "ip": False}
-
-
-def check_statefulset_claims(kept: Optional[Mapping[str, bool]]) -> bool:
-    """Which identities does a StatefulSet guarantee across a pod deletion?"""
-    _need(kept, "kept")
-    for key, expect in STATEFULSET_KEPT.items():
-        if key not in kept:
-            _fail(f"kept 缺少键 {key!r}（应有 name、dns、volume、ip）")
-        if bool(kept[key]) != expect:
-            _fail(f"kept[{key!r}]={kept[key]} 不对：StatefulSet 保证稳定的名字、DNS 身份和存储卷，"
-                  f"但不保证 Pod IP。")
-    return True
 
 
 def check_statefulset_identity(before: Optional[Mapping], after: Optional[Mapping]) -> bool:

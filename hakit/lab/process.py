@@ -17,6 +17,12 @@ data directory behind, and no wait is unbounded.
   (``atexit``) and on SIGTERM, for sets that were never closed (e.g. a notebook kernel shut down).
 - :func:`leftover_processes` lists pids whose command line contains a marker (scans ``/proc``),
   so tests can prove nothing is left.
+- Children never outlive the interpreter, even when it is SIGKILLed: on Linux each child gets a
+  parent-death signal (``prctl(PR_SET_PDEATHSIG, SIGKILL)``), a watchdog process removes the temp
+  dirs (and kills what runs from them) when the interpreter is gone, and :func:`sweep_stale` cleans
+  up at the next start what both missed. See "children never outlive this interpreter" below.
+- :class:`LabLifecycle` is the one lifecycle both lab drivers share (validate in the constructor,
+  ``start()`` returns the lab, ``close()``/``with``/``guard()``).
 
 Signal semantics: signal(7) (SIGSTOP cannot be caught or ignored; SIGCONT resumes a stopped
 process); a process started with ``start_new_session=True`` is the leader of a new session and

@@ -22,6 +22,7 @@
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 from dataclasses import dataclass
 from numbers import Real
 
@@ -42,8 +43,15 @@ __all__ = [
     "series",
     "parallel",
     "k_of_n",
+    "unavailability_series",
+    "unavailability_parallel",
+    "unavailability_k_of_n",
+    "unavailability_to_nines",
     "availability_from_mtbf",
     "user_visible_outage",
+    "detection_time",
+    "OutageParts",
+    "outage_breakdown",
     "budget_fraction",
     "outages_per_budget",
     "format_duration",
@@ -183,18 +191,52 @@ def parallel(*availabilities: float) -> float:
     return 1.0 - q
 
 
+def _k_n_p(k: object, n: object, p: object) -> tuple[int, int, float]:
+    n = _check_int(n, "n", 1)
+    k = _check_int(k, "k", 0)
+    if k > n:
+        raise ValueError(f"k: Invalid value: {k}: 不能大于 n={n}")
+    return k, n, _check_prob(p, "p")
+
+
+def _binomial(n: int, p: float, alive: range) -> float:
+    """n 个独立组件中恰好 i 个可用（i 取遍 ``alive``）的概率之和。"""
+    return math.fsum(math.comb(n, i) * p**i * (1.0 - p) ** (n - i) for i in alive)
+
+
 def k_of_n(k: int, n: int, p: float) -> float:
     """n 个独立组件（各自可用概率 p）中至少 k 个可用的概率（二项分布精确求和）。
 
     ``k_of_n(1, n, p)`` 是并联，``k_of_n(n, n, p)`` 是串联，``k_of_n(n//2+1, n, p)`` 是
     法定人数 (quorum)。要求 ``0 <= k <= n``（k = 0 时恒为 1）。
     """
+    k, n, p = _k_n_p(k, n, p)
+    return _binomial(n, p, range(k, n + 1))
+
+
+def unavailability_k_of_n(k: int, n: int, p: float) -> float:
+    """``1 - k_of_n(k, n, p)``，按 “可用的少于 k 个” 的结果求和：p 接近 1 时 ``1 - k_of_n`` 会被浮点舍入成 0，这里不会。"""
+    k, n, p = _k_n_p(k, n, p)
+    return _binomial(n, p, range(0, k))
+
+
+def unavailability_series(n: int, p: float) -> float:
+    """n 个相同组件串联的不可用度 ``1 - p**n``（用 ``expm1`` 计算，p 接近 1 时不丢精度）。"""
     n = _check_int(n, "n", 1)
-    k = _check_int(k, "k", 0)
-    if k > n:
-        raise ValueError(f"k: Invalid value: {k}: 不能大于 n={n}")
     p = _check_prob(p, "p")
-    return math.fsum(math.comb(n, i) * p**i * (1.0 - p) ** (n - i) for i in range(k, n + 1))
+    return -math.expm1(n * math.log(p)) if p > 0 else 1.0
+
+
+def unavailability_parallel(n: int, p: float) -> float:
+    """n 个相同组件并联的不可用度 ``(1 - p)**n``。"""
+    n = _check_int(n, "n", 1)
+    return (1.0 - _check_prob(p, "p")) ** n
+
+
+def unavailability_to_nines(q: float) -> float:
+    """不可用度 q -> 几个 9：``-log10 q``；q = 0 时为 ``math.inf``。"""
+    q = _check_prob(q, "unavailability")
+    return math.inf if q == 0 else -math.log10(q)
 
 
 def availability_from_mtbf(mtbf: float, mttr: float) -> float:
@@ -207,6 +249,33 @@ def availability_from_mtbf(mtbf: float, mttr: float) -> float:
 def user_visible_outage(detection_s: float, recovery_s: float) -> float:
     """用户看到的一次中断 = 发现时间 + 故障转移/恢复时间（秒）。"""
     return _check_nonneg(detection_s, "detection_s") + _check_nonneg(recovery_s, "recovery_s")
+
+
+def detection_time(period_s: float, failure_threshold: int) -> float:
+    """健康检查每 ``period_s`` 秒一次、连续 ``failure_threshold`` 次失败才判定故障时的发现时间（约
+    ``period × threshold``，如 Kubernetes 探针的 ``periodSeconds × failureThreshold``、HAProxy 的 ``inter × fall``）。"""
+    if isinstance(failure_threshold, bool) or not isinstance(failure_threshold, int) or failure_threshold < 1:
+        raise ValueError(f"failureThreshold: Invalid value: {failure_threshold!r}: 必须是大于或等于 1 的整数")
+    return _check_nonneg(period_s, "periodSeconds", positive=True) * failure_threshold
+
+
+class OutageParts(NamedTuple):
+    """一次中断的两段（秒）：发现故障、恢复（修复 / 故障转移）。"""
+
+    detect: float
+    recover: float
+
+
+def outage_breakdown(period_s: float, failure_threshold: int, repair_s: float, failover_s: float) -> dict:
+    """同一组件的三种设计，一次故障用户看到的中断：设计名 -> :class:`OutageParts`。
+
+    单实例（无冗余）要修复（``repair_s``）；主备要故障转移（``failover_s``）；多活 + 负载均衡只需
+    负载均衡器不再把流量发给坏实例（恢复 0 s）。三者的发现时间相同（:func:`detection_time`）。
+    """
+    detect = detection_time(period_s, failure_threshold)
+    return {"单实例（无冗余）": OutageParts(detect, _check_nonneg(repair_s, "repair_s")),
+            "主备 + 故障转移": OutageParts(detect, _check_nonneg(failover_s, "failover_s")),
+            "多活 + 负载均衡": OutageParts(detect, 0.0)}
 
 
 def budget_fraction(outage_s: float, availability: float, period: str = "year") -> float:

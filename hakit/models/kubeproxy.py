@@ -4,7 +4,8 @@
 以 ``-A`` 开头的行），依据上游源码 ``pkg/proxy/iptables/proxier.go``
 （https://github.com/kubernetes/kubernetes/blob/master/pkg/proxy/iptables/proxier.go ，
 ``syncProxyRules`` 与 ``writeServiceToEndpointRules``）。对一个 ``type: ClusterIP``、
-``internalTrafficPolicy: Cluster`` 的 Service 端口，有 ``n >= 1`` 个就绪端点时：
+``internalTrafficPolicy: Cluster`` 的 Service 端口，有 ``n >= 1`` 个可用端点时（就绪的端点；一个就绪的都没有时
+回退到 serving 且 terminating 的端点，见 :func:`hakit.models.service.cluster_endpoints`）：
 
 * ``nat KUBE-SERVICES``：1 条 —— “cluster IP” 规则，``-d <clusterIP> --dport <port> -j KUBE-SVC-…``；
 * ``nat KUBE-SVC-…``（每个 Service 端口一条链）：1 条伪装规则 ``-j KUBE-MARK-MASQ``（当
@@ -14,7 +15,7 @@
 * ``nat KUBE-SEP-…``（每个端点一条链）：每个端点 2 条 —— 回环流量的 ``-s <podIP> -j KUBE-MARK-MASQ``
   与 ``-j DNAT --to-destination <podIP:port>``。
 
-没有端点 (``n == 0``) 时不生成任何 nat 链与规则，只在 ``filter`` 表的 ``KUBE-SERVICES`` 写 1 条
+没有可用端点 (``n == 0``) 时不生成任何 nat 链与规则，只在 ``filter`` 表的 ``KUBE-SERVICES`` 写 1 条
 ``REJECT``（“has no endpoints”）。
 
 **不计** 与 Service 数无关的固定规则（``KUBE-SERVICES`` 末尾跳到 ``KUBE-NODEPORTS`` 的那一条、
@@ -34,12 +35,23 @@ real server（https://github.com/kubernetes/kubernetes/blob/master/pkg/proxy/ipv
 """
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
+import re
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Sequence
 
 __all__ = [
     "PROXY_MODES",
     "mode_status",
+    "ProxyRules",
+    "service_port_name",
+    "svc_chain_name",
+    "sep_chain_name",
+    "probability_text",
+    "service_port_rules",
     "ServiceRules",
     "iptables_rules_per_service",
     "iptables_rule_count",
@@ -55,8 +67,10 @@ PROXY_MODES: dict[str, tuple[str, str, str]] = {
                   "https://github.com/kubernetes/website/commit/448e80731ea34bd15a3d59478e1db6c6947fec91"),
     "iptables": ("Linux", "默认模式（至今仍是默认）",
                  "https://kubernetes.io/docs/reference/networking/virtual-ips/"),
+    # KEP-5495 kep.yaml: milestone deprecated "v1.35"（kube-proxy 启动时打印弃用警告）
     "ipvs": ("Linux", "v1.11 GA；自 v1.35 起弃用 (KEP-5495)，建议迁移到 nftables",
              "https://www.kubernetes.dev/resources/keps/5495/"),
+    # pkg/features/kube_features.go NFTablesProxyMode: 1.29 Alpha, 1.31 Beta, 1.33 GA (LockToDefault)
     "nftables": ("Linux", "v1.29 alpha、v1.31 beta、v1.33 GA (KEP-3866)，不是默认",
                  "https://kubernetes.io/blog/2025/02/28/nftables-kube-proxy/"),
     "kernelspace": ("Windows", "Windows 节点上唯一的模式",
@@ -84,9 +98,124 @@ def _flag(name: str, value: object) -> bool:
     return value
 
 
+# ---------------------------------------------------------------------------------------------
+# 一个 Service 端口的规则：KUBE-SVC 链的唯一模型（hakit.models.service 也调用这里）
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ProxyRules:
+    """``syncProxyRules`` 为一个 ClusterIP Service 端口写入 iptables-restore 的行（``-A`` 规则）。
+
+    ``filter``：filter 表（没有可用端点时 ``KUBE-SERVICES`` 里的 REJECT）；``nat``：nat 表里
+    ``KUBE-SERVICES`` 的跳转、``KUBE-SVC-…`` 链与每个端点的 ``KUBE-SEP-…`` 链；``nat_chains``：声明的 nat 链名。
+    """
+
+    filter: tuple
+    nat: tuple
+    nat_chains: tuple
+
+
+def _hash16(text: str) -> str:
+    # proxier.go portProtoHash: sha256 -> base32 -> 前 16 个字符
+    return base64.b32encode(hashlib.sha256(text.encode()).digest()).decode()[:16]
+
+
+def service_port_name(namespace: str, name: str, port_name: str = "") -> str:
+    """``ServicePortName.String()``：``<namespace>/<name>:<port>``，端口没有名字时是 ``<namespace>/<name>``。"""
+    return f"{namespace}/{name}" + (f":{port_name}" if port_name else "")
+
+
+def svc_chain_name(svc_port_name: str, protocol: str = "tcp") -> str:
+    """``servicePortPolicyClusterChain``：``KUBE-SVC-`` + portProtoHash(ServicePortName, protocol)。"""
+    return "KUBE-SVC-" + _hash16(svc_port_name + protocol)
+
+
+def sep_chain_name(svc_port_name: str, endpoint: str, protocol: str = "tcp") -> str:
+    """``servicePortEndpointChainName``：``KUBE-SEP-`` + hash(ServicePortName + protocol + "ip:port")。"""
+    return "KUBE-SEP-" + _hash16(svc_port_name + protocol + endpoint)
+
+
+def probability_text(n: int) -> str:
+    """``computeProbability(n)``：``fmt.Sprintf("%0.10f", 1.0/float64(n))``。"""
+    return f"{1.0 / _count('n', n, lo=1):0.10f}"
+
+
+_ENDPOINT = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$")
+
+
+def _endpoint(i: int, ep: object) -> tuple[str, str]:
+    m = _ENDPOINT.match(ep) if isinstance(ep, str) else None
+    if m is None or int(m.group(2)) > 65535 or any(int(x) > 255 for x in m.group(1).split(".")):
+        raise ValueError(f"endpoints[{i}]: Invalid value: {ep!r}: 必须是 \"IPv4:端口\"，例如 10.244.1.5:8080")
+    return m.group(1), ep
+
+
+def _svc_rules(svc: str, spn: str, eps: list, seps: list, affinity: bool, sticky: int) -> list[str]:
+    """writeServiceToEndpointRules：先是会话亲和规则，再是负载均衡规则（最后一条无条件）。"""
+    out = []
+    if affinity:
+        out += [f'-A {svc} -m comment --comment "{spn} -> {ep}" -m recent --name {sep} --rcheck --seconds {sticky} '
+                f"--reap -j {sep}" for (_, ep), sep in zip(eps, seps)]
+    n = len(eps)
+    for i, ((_, ep), sep) in enumerate(zip(eps, seps)):
+        stat = f" -m statistic --mode random --probability {probability_text(n - i)}" if i < n - 1 else ""
+        out.append(f'-A {svc} -m comment --comment "{spn} -> {ep}"{stat} -j {sep}')
+    return out
+
+
+def service_port_rules(endpoints: Sequence[str], namespace: str = "default", name: str = "web",
+                       port_name: str = "http", cluster_ip: str = "10.96.0.10", port: int = 80,
+                       protocol: str = "tcp", session_affinity: bool = False, sticky_seconds: int = 10800,
+                       masquerade_all: bool = False, cluster_cidr: str | None = "10.244.0.0/16",
+                       node_port: int | None = None) -> ProxyRules:
+    """``syncProxyRules`` 为一个 ``type: ClusterIP``、``internalTrafficPolicy: Cluster`` 的 Service 端口写的规则。
+
+    ``endpoints``：kube-proxy 选出的可用端点（``"ip:port"``，顺序即链中顺序；怎么选见
+    :func:`hakit.models.service.cluster_endpoints`）。``cluster_cidr``：本地流量检测用的 Pod 网段
+    （kubeadm/kind 传 ``--cluster-cidr``；``None`` 表示没有检测器，也就没有 KUBE-SVC 里的伪装规则，除非
+    ``masquerade_all``）。没有端点时只在 **filter** 表 ``KUBE-SERVICES`` 写一条 REJECT，nat 表里什么也不写
+    （proxier.go：“we will not generate any chains in the "nat" table for the service; only rules in the
+    "filter" table rejecting incoming packets”）。``node_port``（``type: NodePort``，``externalTrafficPolicy:
+    Cluster``）时另有 ``KUBE-NODEPORTS`` 跳到 ``KUBE-EXT-…`` 链（伪装后进 ``KUBE-SVC-…``）；没有端点时 NodePort 的
+    REJECT 在 filter 表的 ``KUBE-EXTERNAL-SERVICES`` 里。
+    """
+    eps = [_endpoint(i, e) for i, e in enumerate(endpoints)]
+    affinity = _flag("session_affinity", session_affinity)
+    masq_all = _flag("masquerade_all", masquerade_all)
+    sticky = _count("sessionAffinityConfig.clientIP.timeoutSeconds", sticky_seconds, lo=1, hi=86400)
+    _count("port", port, lo=1, hi=65535)
+    spn = service_port_name(namespace, name, port_name)
+    match = f"-m {protocol} -p {protocol} -d {cluster_ip} --dport {port}"
+    if node_port is not None:
+        _count("spec.ports[0].nodePort", node_port, lo=1, hi=65535)
+    if not eps:
+        reject = [f'-A KUBE-SERVICES -m comment --comment "{spn} has no endpoints" {match} -j REJECT']
+        if node_port is not None:
+            reject.append(f'-A KUBE-EXTERNAL-SERVICES -m comment --comment "{spn} has no endpoints" -m addrtype '
+                          f"--dst-type LOCAL -m {protocol} -p {protocol} --dport {node_port} -j REJECT")
+        return ProxyRules(tuple(reject), (), ())
+    svc = svc_chain_name(spn, protocol)
+    seps = [sep_chain_name(spn, ep, protocol) for _, ep in eps]
+    nat = [f'-A KUBE-SERVICES -m comment --comment "{spn} cluster IP" {match} -j {svc}']
+    if masq_all or cluster_cidr:
+        not_local = f" ! -s {cluster_cidr}" if cluster_cidr and not masq_all else ""
+        nat.append(f'-A {svc} -m comment --comment "{spn} cluster IP" {match}{not_local} -j KUBE-MARK-MASQ')
+    nat += _svc_rules(svc, spn, eps, seps, affinity, sticky)
+    ext = []
+    if node_port is not None:
+        ext = ["KUBE-EXT-" + svc[len("KUBE-SVC-"):]]
+        nat += [f"-A KUBE-NODEPORTS -m comment --comment {spn} -m {protocol} -p {protocol} --dport {node_port} -j {ext[0]}",
+                f'-A {ext[0]} -m comment --comment "masquerade traffic for {spn} external destinations" -j KUBE-MARK-MASQ',
+                f"-A {ext[0]} -j {svc}"]
+    for (ip, ep), sep in zip(eps, seps):
+        recent = f" -m recent --name {sep} --set" if affinity else ""
+        nat += [f"-A {sep} -m comment --comment {spn} -s {ip} -j KUBE-MARK-MASQ",
+                f"-A {sep} -m comment --comment {spn}{recent} -m {protocol} -p {protocol} -j DNAT --to-destination {ep}"]
+    return ProxyRules((), tuple(nat), (svc, *ext, *seps))
+
+
 @dataclass(frozen=True)
 class ServiceRules:
-    """一个 Service 端口在 iptables 模式下的规则数（按链分）。"""
+    """一个 Service 端口在 iptables 模式下的规则数（按链分），由 :func:`service_port_rules` 的输出数出来。"""
 
     kube_services: int   # nat KUBE-SERVICES 中的 cluster IP 规则
     svc_chain: int       # nat KUBE-SVC-… 链中的规则
@@ -104,23 +233,31 @@ class ServiceRules:
         return self.nat_rules + self.filter_reject
 
 
+_MAX_ENDPOINTS = 10_000
+
+
+@functools.lru_cache(maxsize=256)
+def _rules_per_service(n: int, affinity: bool, masq_all: bool, detector: bool) -> ServiceRules:
+    eps = [f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}:8080" for i in range(n)]
+    r = service_port_rules(eps, session_affinity=affinity, masquerade_all=masq_all,
+                           cluster_cidr="10.244.0.0/16" if detector else None)
+    count = lambda prefix: sum(1 for line in r.nat if line.startswith(prefix))  # noqa: E731
+    return ServiceRules(count("-A KUBE-SERVICES "), count("-A KUBE-SVC-"), count("-A KUBE-SEP-"),
+                        len(r.filter), len(r.nat_chains))
+
+
 def iptables_rules_per_service(endpoints: int, session_affinity: bool = False,
                                masquerade_all: bool = False, local_detector: bool = True) -> ServiceRules:
-    """一个 ClusterIP Service 端口（``n = endpoints`` 个就绪端点）写入的规则，按链计（见模块说明）。
+    """一个 ClusterIP Service 端口（``n = endpoints`` 个可用端点）写入的规则，按链计：数的是
+    :func:`service_port_rules` 生成的行（见模块说明）。
 
     ``session_affinity``：``sessionAffinity: ClientIP``；``masquerade_all``：kube-proxy 的
     ``--masquerade-all``；``local_detector``：是否配置了本地流量检测（如 ``--cluster-cidr``），
     决定 KUBE-SVC 链里那条伪装规则是否存在。
     """
-    n = _count("endpoints", endpoints)
-    affinity = _flag("session_affinity", session_affinity)
-    masq_all = _flag("masquerade_all", masquerade_all)
-    detector = _flag("local_detector", local_detector)
-    if n == 0:
-        return ServiceRules(0, 0, 0, 1, 0)
-    masq = 1 if (masq_all or detector) else 0
-    svc = masq + n + (n if affinity else 0)
-    return ServiceRules(kube_services=1, svc_chain=svc, sep_chains=2 * n, filter_reject=0, nat_chains=1 + n)
+    n = _count("endpoints", endpoints, hi=_MAX_ENDPOINTS)
+    return _rules_per_service(n, _flag("session_affinity", session_affinity),
+                              _flag("masquerade_all", masquerade_all), _flag("local_detector", local_detector))
 
 
 def iptables_rule_count(services: int, endpoints_per_service: int, session_affinity: bool = False,
@@ -185,21 +322,12 @@ def ipvs_objects(services: int, endpoints_per_service: int) -> dict[str, int]:
 def iptables_save_sample(endpoints: int = 3, name: str = "default/web:http",
                          cluster_ip: str = "10.96.0.10", port: int = 80,
                          pod_cidr: str = "10.244.0.0/16") -> list[str]:
-    """一个 Service 端口的 nat 规则示意（iptables-save 格式，链名中的哈希用占位符）。行数等于
-    ``iptables_rules_per_service(endpoints).nat_rules``。"""
+    """一个 Service 端口的 nat 规则（:func:`service_port_rules` 的输出，端点为 10.244.<i>.5:8080）。
+    行数等于 ``iptables_rules_per_service(endpoints).nat_rules``。"""
     n = _count("endpoints", endpoints, lo=1, hi=20)
-    svc = "KUBE-SVC-XXXXXXXXXXXXXXXX"
-    lines = [f'-A KUBE-SERVICES -d {cluster_ip}/32 -p tcp -m comment --comment "{name} cluster IP" '
-             f"-m tcp --dport {port} -j {svc}",
-             f'-A {svc} ! -s {pod_cidr} -d {cluster_ip}/32 -p tcp -m comment --comment "{name} cluster IP" '
-             f"-m tcp --dport {port} -j KUBE-MARK-MASQ"]
-    probs = selection_probabilities(n)
-    seps = [f"KUBE-SEP-EP{i + 1:014d}" for i in range(n)]
-    for i, (p, sep) in enumerate(zip(probs, seps)):
-        stat = f" -m statistic --mode random --probability {float(p):.10f}" if i < n - 1 else ""
-        lines.append(f"-A {svc} -m comment --comment \"{name} -> 10.244.{i + 1}.5:8080\"{stat} -j {sep}")
-    for i, sep in enumerate(seps):
-        ip = f"10.244.{i + 1}.5"
-        lines.append(f'-A {sep} -s {ip}/32 -m comment --comment "{name}" -j KUBE-MARK-MASQ')
-        lines.append(f'-A {sep} -p tcp -m comment --comment "{name}" -m tcp -j DNAT --to-destination {ip}:8080')
-    return lines
+    m = re.fullmatch(r"([a-z0-9-]+)/([a-z0-9-]+)(?::([a-z0-9-]+))?", name) if isinstance(name, str) else None
+    if m is None:
+        raise ValueError(f"name: Invalid value: {name!r}: 必须是 <namespace>/<service>[:<端口名>]，例如 default/web:http")
+    eps = [f"10.244.{i + 1}.5:8080" for i in range(n)]
+    return list(service_port_rules(eps, m.group(1), m.group(2), m.group(3) or "", cluster_ip, port,
+                                   cluster_cidr=pod_cidr).nat)

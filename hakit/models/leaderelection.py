@@ -29,6 +29,8 @@ kube-controller-manager 与 kube-scheduler 在每个控制平面节点上各跑�
     ``RenewDeadline`` 的超时内每 retryPeriod 重试，整轮失败就停止领导（kube-controller-manager
     随即退出）。因此一个连不上 API server 的领导者在最后一次成功续约后
     ``retryPeriod + renewDeadline`` 时放弃领导。
+  - 租约记录里的 ``leaseDurationSeconds`` 是整数：``int(LeaseDuration / time.Second)``，备用者按
+    观察到的记录里的这个整数判断过期（``isLeaseValid``），所以 15.9 s 的配置按 15 s 过期（:func:`lease_seconds`）。
   - ``release``（``ReleaseOnCancel``）：正常退出时可主动释放租约，备用者下一次轮询即可接管；
     本模块模拟的是进程崩溃 / 节点宕机，没有释放。
 
@@ -45,7 +47,7 @@ from typing import Optional
 
 __all__ = [
     "JITTER_FACTOR", "DEFAULTS", "LeaderElectionConfig", "validate", "takeover_bounds",
-    "stepdown_after", "overlap_possible", "Timeline", "simulate",
+    "stepdown_after", "overlap_possible", "lease_seconds", "Timeline", "simulate",
 ]
 
 #: client-go ``leaderelection.JitterFactor``。
@@ -87,6 +89,11 @@ def validate(lease_duration: float, renew_deadline: float, retry_period: float) 
 DEFAULTS = LeaderElectionConfig()
 
 
+def lease_seconds(lease_duration: float) -> int:
+    """租约记录里的 ``leaseDurationSeconds``：``int(LeaseDuration / time.Second)``（向零取整）[LE tryAcquireOrRenew]。"""
+    return int(_pos("leaseDuration", lease_duration))
+
+
 def takeover_bounds(lease_duration: float = 15.0, retry_period: float = 2.0,
                     jitter: bool = True) -> tuple[float, float]:
     """领导者最后一次续约之后，备用者接管的时间范围 ``(lo, hi)``（秒，开区间下界）。
@@ -100,7 +107,7 @@ def takeover_bounds(lease_duration: float = 15.0, retry_period: float = 2.0,
     * ``jitter=True``（client-go 实际行为，间隔 ∈ [rp, 2.2·rp)）：落在
       ``(leaseDuration, leaseDuration + 2 × 2.2 × retryPeriod)``；默认时为 (15, 23.8)。
     """
-    ld = _pos("leaseDuration", lease_duration)
+    ld = lease_seconds(lease_duration)
     rp = _pos("retryPeriod", retry_period)
     if jitter:
         return (ld, ld + 2 * (1 + JITTER_FACTOR) * rp)
@@ -121,7 +128,7 @@ def overlap_possible(lease_duration: float = 15.0, renew_deadline: float = 10.0,
     放弃；前者早于后者即可能重叠。默认 15 > 2 + 10，不会重叠（忽略时钟速率偏差与请求耗时）。
     """
     validate(lease_duration, renew_deadline, retry_period)
-    return float(lease_duration) < stepdown_after(renew_deadline, retry_period)
+    return lease_seconds(lease_duration) < stepdown_after(renew_deadline, retry_period)
 
 
 @dataclass
@@ -164,7 +171,7 @@ def simulate(death_at: float = 20.0, lease_duration: float = 15.0, renew_deadlin
         raise ValueError(f"standbys: Invalid value: {standbys!r}: 备用实例数必须是 1 到 9 的整数")
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ValueError(f"seed: Invalid value: {seed!r}: 必须是整数")
-    ld, rp = cfg.lease_duration, cfg.retry_period
+    ld, rp = lease_seconds(cfg.lease_duration), cfg.retry_period
     hi = death_at + takeover_bounds(ld, rp, jitter)[1] + rp
     H = hi if horizon is None else _pos("horizon", horizon)
     rng = random.Random(seed)

@@ -68,10 +68,10 @@ import heapq
 import math
 import numbers
 from dataclasses import dataclass, field
-from typing import Callable, Optional, Union
+from typing import Callable, NamedTuple, Optional, Union
 
 __all__ = [
-    "ProbeSpec", "AppBehavior", "ProbeResult", "ContainerRun", "Timeline",
+    "ProbeSpec", "AppBehavior", "ProbeResult", "ContainerRun", "Timeline", "StateSegment", "Interval", "Restart",
     "restart_delay", "simulate", "SCENARIOS", "scenario", "scenario_names",
     "BACKOFF_INITIAL_SECONDS", "BACKOFF_MAX_SECONDS", "BACKOFF_RESET_SECONDS", "PROBE_KINDS",
     "DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS",
@@ -227,16 +227,38 @@ class ContainerRun:
     killed_at: Optional[float] = None
 
 
+class StateSegment(NamedTuple):
+    """``Timeline.states`` row: the container was in ``state`` from ``start`` to ``end``."""
+    start: float
+    end: float
+    state: str
+
+
+class Interval(NamedTuple):
+    """``Timeline.ready`` row: in the endpoints from ``start`` to ``end``."""
+    start: float
+    end: float
+
+
+class Restart(NamedTuple):
+    """``Timeline.restarts`` row: the container exited at ``exit_time``, the kubelet waited
+    ``delay`` (CrashLoopBackOff) and started it at ``restart_time`` (possibly after the horizon)."""
+    exit_time: float
+    delay: float
+    restart_time: float
+
+
 @dataclass
 class Timeline:
     """Result of :func:`simulate` (all times in seconds since the Pod started).
 
     - ``probes``: [ProbeResult] in start order
     - ``runs``: [ContainerRun]
-    - ``states``: [(start, end, state)], state in "starting" (running, startup probe not yet
-      passed), "running" (started), "restarting" (exited, waiting: CrashLoopBackOff)
-    - ``ready``: [(start, end)] intervals where the container is Ready, i.e. in the endpoints
-    - ``restarts``: [(exit_time, delay, restart_time)]; ``restart_count``
+    - ``states``: [StateSegment(start, end, state)], state in "starting" (running, startup probe
+      not yet passed), "running" (started), "restarting" (exited, waiting: CrashLoopBackOff)
+    - ``ready``: [Interval(start, end)] where the container is Ready, i.e. in the endpoints
+    - ``restarts``: [Restart(exit_time, delay, restart_time)], one per exit up to the horizon
+      (its restart may fall after it); ``restart_count`` counts the restarts that happened
     """
 
     horizon: float
@@ -365,7 +387,7 @@ class _ProbeSim:
     def set_state(self, t: float, new: str) -> None:
         if new != self.state:
             if t > self.state_since:
-                self.tl.states.append((self.state_since, t, self.state))
+                self.tl.states.append(StateSegment(self.state_since, t, self.state))
             self.state, self.state_since = new, t
 
     def update_ready(self, t: float) -> None:
@@ -374,7 +396,7 @@ class _ProbeSim:
         r = self.running and self.started and (w.result is True if w is not None else True)
         if r != self.ready:
             if self.ready and t > self.ready_since:
-                self.tl.ready.append((self.ready_since, t))
+                self.tl.ready.append(Interval(self.ready_since, t))
             self.ready, self.ready_since = r, t
 
     def mark_started(self, t: float) -> None:
@@ -436,7 +458,7 @@ class _ProbeSim:
         # [BACKOFF] doBackOff: no (or expired) entry -> restart now; else wait entry.backoff
         delay = 0.0 if self.backoff is None or self._expired() else self.backoff
         self.set_state(t, "restarting")
-        self.tl.restarts.append((t, delay, t + delay))
+        self.tl.restarts.append(Restart(t, delay, t + delay))
         self.push(t + delay, _EV_START)
 
     def _expired(self) -> bool:
@@ -525,9 +547,9 @@ class _ProbeSim:
             tl.runs.append(ContainerRun(self.run_idx, self.run_start, None, "horizon", self.run_started_at,
                                         self.run_killed_at))
         if horizon > self.state_since:
-            tl.states.append((self.state_since, horizon, self.state))
+            tl.states.append(StateSegment(self.state_since, horizon, self.state))
         if self.ready and horizon > self.ready_since:
-            tl.ready.append((self.ready_since, horizon))
+            tl.ready.append(Interval(self.ready_since, horizon))
         tl.probes = [p for p in tl.probes if p.time <= horizon]
         tl.restarts = [r for r in tl.restarts if r[0] <= horizon]
         return tl

@@ -69,12 +69,21 @@ _FOL, _PRE, _CAN, _LEAD, _DOWN = ROLES
 _PV, _PVR, _RV, _RVR, _AE, _AER, _HB, _HBR = range(8)
 _KIND_NAMES = ("PV", "PVR", "RV", "RVR", "AE", "AER", "HB", "HBR")
 # event kinds; lower sorts first at equal times
-_E_CRASH, _E_RESTART, _E_PART, _E_PART_END, _E_MSG, _E_TIMER, _E_LTICK, _E_WRITE, _E_ADVANCE = range(9)
+_E_CRASH, _E_RESTART, _E_PART, _E_PART_END, _E_MSG, _E_TIMER, _E_LTICK, _E_WRITE, _E_ADVANCE, _E_WAKE = range(10)
 
 _ADVANCE_POLL_MS = 50.0   # [ETCD] adjustTicks polls ActivePeers every 50 ms ...
 _ADVANCE_POLLS = 100      # ... for rafthttp.ConnReadTimeout (5 s)
 _MAX_ENTRIES = 64         # entries per AppendEntries
 _WON, _LOST, _PENDING = range(3)
+
+
+def _arrival(entry: tuple) -> float:
+    return entry[0]
+
+
+def _stopped(nd, until: float) -> bool:
+    """``nd`` is down and does not restart by ``until`` (a message arriving by then is dropped)."""
+    return not nd.alive and (nd.restart_at is None or nd.restart_at > until)
 
 
 class RoleSegment(NamedTuple):
@@ -362,7 +371,7 @@ class _Node:
 
     __slots__ = ("i", "alive", "epoch", "term", "vote", "log", "commit", "role", "lead", "phase", "ref", "base",
                  "rto", "tgen", "timer_at", "votes", "lead_tick0", "next", "match", "active", "resp", "pending",
-                 "seg")
+                 "seg", "restart_at", "hb_k", "next_tick_k", "idle")
 
     def __init__(self, i: int, n: int, phase: float):
         self.i, self.alive, self.epoch = i, True, 0
@@ -375,6 +384,10 @@ class _Node:
         self.resp: list = [[] for _ in range(n)]
         self.pending: list = []
         self.seg = (0.0, _FOL, 0)                                      # open role segment (since, role, term)
+        self.restart_at: Optional[float] = None
+        self.hb_k: Optional[list] = None    # (leader) per peer: next tick whose heartbeat is drawn lazily
+        self.next_tick_k = 0                 # (leader) the tick of its next tick event
+        self.idle = False                    # (leader) it skips ticks: lazy heartbeats may be behind
 
 
 class _Sim:
@@ -383,7 +396,11 @@ class _Sim:
     def __init__(self, cfg: RaftConfig, horizon: float, seed: int, record: bool):
         self.cfg, self.n, self.maj, self.H = cfg, cfg.n, majority(cfg.n), horizon
         self.hb, self.et = float(int(cfg.heartbeat_ms)), cfg.election_ticks
-        self.rand = random.Random(seed).random
+        self.rand = random.Random(seed).random             # timer phases and randomized timeouts
+        # one stream per directed link, so that a message's delay and loss do not depend on when other
+        # links were drawn: lazily applied heartbeats then give exactly the run of queued ones
+        self.links = [[random.Random((seed << 8) | (a << 4) | b).random for b in range(cfg.n)]
+                      for a in range(cfg.n)]
         self.dmin, self.span = float(cfg.delay_ms[0]), float(cfg.delay_ms[1]) - float(cfg.delay_ms[0])
         self.loss, self.lossy = float(cfg.loss), cfg.loss > 0
         self.cq, self.pv = cfg.check_quorum, cfg.pre_vote
@@ -394,7 +411,9 @@ class _Sim:
         self.committed: dict = {}                    # index -> first committed entry
         self.tr = RaftTrace(config=cfg, horizon_ms=horizon, seed=int(seed))
         self.roles: dict = {i: [] for i in range(cfg.n)}
+        # the members' processes start within one tick of each other, so their tickers are not in step
         self.nodes = [_Node(i, cfg.n, self.rand() * self.hb) for i in range(cfg.n)]
+        self.peers = [[(j, self.nodes[j], self.links[i][j]) for j in range(cfg.n) if j != i] for i in range(cfg.n)]
         self.handlers = (self.on_vote, self.on_vote_resp, self.on_vote, self.on_vote_resp, self.on_append,
                          self.on_append_resp, self.on_heartbeat, self.on_heartbeat_resp)
 
@@ -411,13 +430,26 @@ class _Sim:
         return True
 
     def send(self, t: float, src: int, dst: int, msg: tuple) -> None:
-        delay = self.dmin + self.span * self.rand()
-        ok = (not self.parts or self.can_talk(src, dst)) and (not self.lossy or self.rand() >= self.loss)
+        rand = self.links[src][dst]
+        at = t + self.dmin + self.span * rand()
+        ok = (not self.parts or self.can_talk(src, dst)) and (not self.lossy or rand() >= self.loss)
+        self.post(t, at, src, dst, msg, ok)
+
+    def send_drawn(self, t: float, src: int, dst: int, msg: tuple, u_delay: float, u_loss: float) -> None:
+        """Send with uniform draws made earlier (a heartbeat carries its response's draws)."""
+        at = t + self.dmin + self.span * u_delay
+        ok = (not self.parts or self.can_talk(src, dst)) and (not self.lossy or u_loss >= self.loss)
+        self.post(t, at, src, dst, msg, ok)
+
+    def post(self, t: float, at: float, src: int, dst: int, msg: tuple, ok: bool) -> None:
         if self.record:
-            self.tr.messages.append(Message(t, t + delay, src, dst, _KIND_NAMES[msg[0]], msg[1], ok))
+            self.tr.messages.append(Message(t, at, src, dst, _KIND_NAMES[msg[0]], msg[1], ok))
         if ok:
+            f = self.nodes[dst]
+            if not f.alive and (f.restart_at is None or f.restart_at > at):
+                return                                # it would reach a stopped member: dropped
             self.seq += 1
-            heapq.heappush(self.heap, (t + delay, _E_MSG, self.seq, dst, msg))
+            heapq.heappush(self.heap, (at, _E_MSG, self.seq, dst, msg))
 
     def set_role(self, nd: _Node, t: float, role: str) -> None:
         s_t, s_r, s_term = nd.seg
@@ -437,13 +469,15 @@ class _Sim:
     # ---- ticks and the election timer ([RAFT-GO] tickElection, resetRandomizedElectionTimeout) ---
 
     def first_tick_after(self, nd: _Node, t: float) -> int:
+        """Index k >= 1 of the first tick after ``t``: a member's ticker (Go ``time.NewTicker``) first
+        fires one period after its process started at ``nd.phase``."""
         hb, ph = self.hb, nd.phase
         k = int((t - ph) // hb) + 1
-        while k > 0 and ph + (k - 1) * hb > t:
+        while k > 1 and ph + (k - 1) * hb > t:
             k -= 1
         while ph + k * hb <= t:
             k += 1
-        return k
+        return max(k, 1)
 
     def elapsed(self, nd: _Node, t: float) -> int:
         """``electionElapsed``: ticks since the last reset, plus any advanced ticks."""
@@ -458,7 +492,8 @@ class _Sim:
         """``raft.reset(term)``: a new term clears the vote; new randomized timeout; no known leader."""
         if term != nd.term:
             nd.term, nd.vote = term, None
-        nd.lead, nd.votes = None, {}
+        self.set_lead(nd, None, t)
+        nd.votes = {}
         nd.rto = self.et + int(self.rand() * self.et)   # [et, 2 et) whole ticks
         nd.ref, nd.base = self.first_tick_after(nd, t), 0
 
@@ -478,6 +513,7 @@ class _Sim:
         nd.timer_at = None
         if nd.role == _LEAD:
             return
+        self.catch_up(nd, t)
         if nd.pending:
             self.flush(nd, t)
         due = nd.phase + (nd.ref + nd.rto - nd.base - 1) * self.hb
@@ -510,6 +546,7 @@ class _Sim:
         """``advanceTicks``: ``ticks`` calls of tickElection at once (a leader is left alone)."""
         if nd.role == _LEAD or ticks <= 0:
             return
+        self.catch_up(nd, t)
         if nd.pending:
             self.flush(nd, t)
         e = self.elapsed(nd, t) + ticks
@@ -528,7 +565,8 @@ class _Sim:
 
     def become_follower(self, nd: _Node, t: float, term: int, lead: Optional[int]) -> None:
         self.reset(nd, t, term)
-        nd.lead = lead
+        nd.hb_k = None                                        # a leader stepping down: no more heartbeats
+        self.set_lead(nd, lead, t)
         nd.resp = None
         self.set_role(nd, t, _FOL)
         self.arm_timer(nd)
@@ -537,7 +575,8 @@ class _Sim:
         if nd.pending:
             self.materialize(nd)
         if pre:      # becomePreCandidate: term, vote and randomized timeout unchanged [THESIS §9.6]
-            nd.lead, nd.votes = None, {nd.i: True}
+            self.set_lead(nd, None, t)
+            nd.votes = {nd.i: True}
             self.set_role(nd, t, _PRE)
             term, kind = nd.term + 1, _PV
         else:
@@ -582,30 +621,84 @@ class _Sim:
         for j in range(n):
             if j != nd.i:
                 self.send_append(t, nd, j)
-        nd.lead_tick0 = self.first_tick_after(nd, t)
+        nd.lead_tick0 = nd.next_tick_k = self.first_tick_after(nd, t)
+        nd.hb_k, nd.idle = [None] * n, False
         self.push(nd.phase + nd.lead_tick0 * self.hb, _E_LTICK, nd.i, (nd.epoch, nd.term, nd.lead_tick0))
 
     def on_leader_tick(self, t: float, i: int, token: tuple) -> None:
-        """[RAFT-GO] tickHeartbeat: CheckQuorum every ``electionTimeout`` ticks, a heartbeat every tick."""
+        """[RAFT-GO] tickHeartbeat: CheckQuorum every ``electionTimeout`` ticks, a heartbeat every tick
+        (to followers in step with it the heartbeats are drawn lazily, see ``draw_heartbeats``)."""
         nd = self.nodes[i]
         epoch, term, k = token
-        if not nd.alive or epoch != nd.epoch or nd.role != _LEAD or nd.term != term:
+        if not nd.alive or epoch != nd.epoch or nd.role != _LEAD or nd.term != term or k != nd.next_tick_k:
             return
-        if (k - nd.lead_tick0 + 1) % self.et == 0 and self.cq:
+        nd.next_tick_k = math.inf                          # this tick is done (a second event for it is void)
+        self.draw_all(nd, t, k - 1)
+        m = (k - nd.lead_tick0 + 1) % self.et
+        if m == 0 and self.cq:
             self.absorb_responses(nd, t)
             if sum(nd.active) < self.maj:                # [THESIS §6.2] step down without a quorum
                 self.become_follower(nd, t, nd.term, None)
                 return
             nd.active = [j == i for j in range(self.n)]
-        self.broadcast_heartbeat(t, nd)
-        self.push(nd.phase + (k + 1) * self.hb, _E_LTICK, i, (epoch, term, k + 1))
+        self.broadcast_heartbeat(t, nd, k)
+        nxt = k + 1
+        nd.idle = self.can_idle(nd, nd.phase + nxt * self.hb)
+        if nd.idle:
+            nxt = (k + self.et - m) if self.cq else None     # only CheckQuorum needs the leader's ticks
+        nd.next_tick_k = math.inf if nxt is None else nxt
+        if nxt is not None:
+            self.push(nd.phase + nxt * self.hb, _E_LTICK, i, (epoch, term, nxt))
+
+    def can_idle(self, nd: _Node, t: float) -> bool:
+        """No tick event is needed at ``t``: every peer is followed lazily and has the whole log (a
+        lagging follower's responses are queued as the heartbeats are drawn, so they are drawn on
+        time), or cannot receive anything."""
+        last, dmax = len(nd.log), self.dmin + self.span
+        for j, f, _r in self.peers[nd.i]:
+            if nd.hb_k[j] is None:
+                if not _stopped(f, t + dmax):
+                    return False
+            elif nd.match[j] != last:
+                return False
+        return True
+
+    def need_ticks(self, nd: _Node, t: float) -> None:
+        """Leader ``nd`` ticks again from its next tick (a follower fell out of step with it)."""
+        if nd.alive and nd.role == _LEAD:
+            k = self.first_tick_after(nd, t)
+            if k < nd.next_tick_k:
+                nd.next_tick_k = k
+                self.push(nd.phase + k * self.hb, _E_LTICK, nd.i, (nd.epoch, nd.term, k))
+
+    def set_lead(self, nd: _Node, lead: Optional[int], t: float) -> None:
+        """``r.lead``; opens or closes the lazy heartbeat stream of the leader it follows."""
+        old = nd.lead
+        if old is not None and old != nd.i and old != lead:
+            ld = self.nodes[old]
+            if ld.hb_k is not None and ld.hb_k[nd.i] is not None:
+                ld.hb_k[nd.i] = None
+                self.need_ticks(ld, t)
+        nd.lead = lead
+        if lead is not None and lead != nd.i and self.virtual:
+            ld = self.nodes[lead]
+            if ld.hb_k is not None and ld.alive and ld.term == nd.term and ld.hb_k[nd.i] is None:
+                ld.hb_k[nd.i] = self.first_tick_after(ld, t)
+
+    def on_wake(self, t: float, i: int, _b=None) -> None:
+        for nd in self.nodes:
+            self.need_ticks(nd, t)
 
     # ---- messages ([RAFT-GO] Step, then the role's step function) --------------------------------
 
     def deliver(self, t: float, i: int, msg: tuple) -> None:
         nd = self.nodes[i]
-        if not nd.alive:
+        if not nd.alive or (msg[0] == _HBR and len(msg) > 3 and not msg[3][0]):   # stopped / withdrawn
             return
+        if nd.role == _LEAD:
+            self.draw_all(nd, t)
+        else:
+            self.catch_up(nd, t)
         if nd.pending:                                    # lazily applied heartbeats come first
             self.flush(nd, t)
             self.materialize(nd)
@@ -663,17 +756,24 @@ class _Sim:
             return False
         if nd.role != _FOL:
             self.become_follower(nd, t, nd.term, src)
-        else:
-            nd.lead = src
-            self.reset_elapsed(nd, t)
+            return True
+        if nd.lead != src:
+            self.set_lead(nd, src, t)
+        hb, ph = self.hb, nd.phase                         # reset_elapsed, inlined (the hot path)
+        k = int((t - ph) // hb) + 1
+        if k < 1 or ph + k * hb <= t or ph + (k - 1) * hb > t:
+            k = self.first_tick_after(nd, t)
+        nd.ref, nd.base = k, 0
+        if nd.timer_at is None:
+            self.arm_timer(nd)
         return True
 
     def on_heartbeat(self, t: float, nd: _Node, msg: tuple) -> None:
-        _k, _mterm, src, commit = msg
+        _k, _mterm, src, commit, u_delay, u_loss = msg
         if self.follow(nd, t, src):
             if commit > nd.commit:
                 self.set_commit(nd, min(commit, len(nd.log)), t)
-            self.send(t, nd.i, src, (_HBR, nd.term, nd.i))
+            self.send_drawn(t, nd.i, src, (_HBR, nd.term, nd.i), u_delay, u_loss)
 
     def on_heartbeat_resp(self, t: float, nd: _Node, msg: tuple) -> None:
         if nd.role != _LEAD:
@@ -762,70 +862,145 @@ class _Sim:
     # same run as queuing each message, with fewer events. Whatever is still in flight when j or L
     # leaves that state is queued as ordinary messages (materialize / absorb_responses).
 
-    def broadcast_heartbeat(self, t: float, nd: _Node) -> None:
-        i, term, last = nd.i, nd.term, len(nd.log)
-        rand, lossy, loss, dmin, span = self.rand, self.lossy, self.loss, self.dmin, self.span
-        for j, f in enumerate(self.nodes):
-            if j == i:
+    def broadcast_heartbeat(self, t: float, nd: _Node, k: int) -> None:
+        """The heartbeats of tick ``k`` (at ``t``), drawn now also for lazily followed peers."""
+        i, term, last, match, c = nd.i, nd.term, len(nd.log), nd.match, nd.commit
+        loss, dmin, span, parts, virtual = self.loss, self.dmin, self.span, self.parts, self.virtual
+        streams, dmax = nd.hb_k, dmin + span
+        for j, f, rand in self.peers[i]:
+            h = streams[j]
+            if h is not None:
+                if h != k:
+                    continue                                  # (cannot happen: drawn up to k - 1 above)
+                streams[j] = k + 1
+            elif _stopped(f, t + dmax):                       # cannot arrive: no draws
                 continue
-            commit = min(nd.match[j], nd.commit)              # [RAFT-GO] sendHeartbeat
-            if (self.virtual and f.alive and f.lead == i and f.term == term and f.role == _FOL
-                    and nd.match[j] == last):
-                delay = dmin + span * rand()
-                if (not self.parts or self.can_talk(i, j)) and (not lossy or rand() >= loss):
-                    f.pending.append((t + delay, commit))
+            # the same draws in every mode: loss first, then (if sent) the delay and the response's two
+            if (loss and rand() < loss) or (parts and not self.can_talk(i, j)):
+                if self.record:
+                    self.tr.messages.append(Message(t, t, i, j, "HB", term, False))
+                continue
+            a = t + dmin + span * rand()
+            u3, u4 = rand(), rand()
+            mj = match[j]
+            commit = mj if mj < c else c                       # [RAFT-GO] sendHeartbeat: min(match, committed)
+            # f.lead == i: f is a live follower of i (crash, campaign and reset clear lead)
+            if virtual and f.lead == i and f.term == term:
+                # a lagging follower's response makes the leader send entries: queue it now
+                f.pending.append((a, commit, u3, u4, None if mj == last else self.queue_response(nd, j, a, u3, u4)))
             else:
-                self.send(t, i, j, (_HB, term, i, commit))
+                self.post(t, a, i, j, (_HB, term, i, commit, u3, u4), True)
+
+    def draw_heartbeats(self, nd: _Node, j: int, last_k: int) -> None:
+        """Draw leader ``nd``'s heartbeats to follower j for its ticks up to ``t`` (the same draws, in
+        the same order, as ``broadcast_heartbeat``) for its ticks up to ``last_k``. Called before
+        anything at the leader or at j changes what those heartbeats carry or whether j follows, so
+        the leader's state is constant over them."""
+        k, hb, ph = nd.hb_k[j], self.hb, nd.phase
+        if k > last_k:
+            return
+        rand, loss, dmin, span = self.links[nd.i][j], self.loss, self.dmin, self.span
+        mj, c = nd.match[j], nd.commit
+        commit, lag = (mj if mj < c else c), mj != len(nd.log)
+        cut = self.parts and not self.can_talk(nd.i, j)
+        pend = self.nodes[j].pending
+        while k <= last_k:
+            ts = ph + k * hb
+            k += 1
+            if (loss and rand() < loss) or cut:
+                continue
+            a = ts + dmin + span * rand()
+            u3, u4 = rand(), rand()
+            pend.append((a, commit, u3, u4, self.queue_response(nd, j, a, u3, u4) if lag else None))
+        nd.hb_k[j] = k
+
+    def draw_all(self, nd: _Node, t: float, last_k: Optional[int] = None) -> None:
+        """Draw the lazy heartbeats of leader ``nd`` for its ticks up to ``t`` (or tick ``last_k``)."""
+        if nd.hb_k is not None and nd.idle:
+            if last_k is None:
+                last_k = self.first_tick_after(nd, t) - 1
+            for j, h in enumerate(nd.hb_k):
+                if h is not None and h <= last_k:
+                    self.draw_heartbeats(nd, j, last_k)
+
+    def catch_up(self, nd: _Node, t: float) -> None:
+        """Before an event at ``nd``: the leader it follows draws its heartbeats to it up to ``t``."""
+        if nd.lead is not None and nd.lead != nd.i:
+            ld = self.nodes[nd.lead]
+            if ld.idle and ld.hb_k is not None and ld.hb_k[nd.i] is not None:
+                self.draw_heartbeats(ld, nd.i, self.first_tick_after(ld, t) - 1)
+
+    def queue_response(self, nd: _Node, j: int, a: float, u_delay: float, u_loss: float):
+        """Queue follower j's response (sent at ``a``) to leader ``nd``; returns a handle to withdraw
+        it (``False``: it is lost)."""
+        if (self.parts and not self.can_talk(j, nd.i)) or (self.lossy and u_loss < self.loss):
+            return False
+        tok = [True]
+        self.push(a + self.dmin + self.span * u_delay, _E_MSG, nd.i, (_HBR, nd.term, j, tok))
+        return tok
 
     def flush(self, nd: _Node, t: float) -> None:
         """Apply the lazily drawn heartbeats that arrived at ``nd`` by ``t`` (all from ``nd.lead``)."""
         pend = nd.pending
-        pend.sort()
+        pend.sort(key=_arrival)
         k, src = 0, nd.lead
         leader = self.nodes[src]
         take = leader.alive and leader.role == _LEAD and leader.term == nd.term and leader.resp is not None
-        rand, lossy, loss, dmin, span = self.rand, self.lossy, self.loss, self.dmin, self.span
+        lossy, loss, dmin, span = self.lossy, self.loss, self.dmin, self.span
+        talk = not self.parts or self.can_talk(nd.i, src)
         times = leader.resp[nd.i] if take else None
         if times and not self.cq and times[0] <= t:          # without CheckQuorum only those in flight matter
             times[:] = [r for r in times if r > t]
-        for a, commit in pend:
+        for a, commit, u3, u4, tok in pend:
             if a > t:
                 break
             k += 1
             if commit > nd.commit:
                 self.set_commit(nd, min(commit, len(nd.log)), a)
-            delay = dmin + span * rand()                     # the response, sent at the arrival
-            if (not self.parts or self.can_talk(nd.i, src)) and (not lossy or rand() >= loss) and take:
-                times.append(a + delay)
+            if tok is None and take and talk and (not lossy or u4 >= loss):   # the response, sent at a
+                times.append(a + dmin + span * u3)
         if k:
             nd.ref, nd.base = self.first_tick_after(nd, pend[k - 1][0]), 0
             del pend[:k]
 
     def materialize(self, nd: _Node) -> None:
-        """Queue the heartbeats still in flight to ``nd`` as ordinary messages."""
-        for a, commit in nd.pending:
+        """Queue the heartbeats still in flight to ``nd`` as ordinary messages (their responses, if
+        already queued, are withdrawn: the ordinary heartbeat answers for itself)."""
+        for a, commit, u3, u4, tok in nd.pending:
+            if tok:
+                tok[0] = False
             self.seq += 1
-            heapq.heappush(self.heap, (a, _E_MSG, self.seq, nd.i, (_HB, nd.term, nd.lead, commit)))
+            heapq.heappush(self.heap, (a, _E_MSG, self.seq, nd.i, (_HB, nd.term, nd.lead, commit, u3, u4)))
         nd.pending = []
 
-    def absorb_responses(self, nd: _Node, t: float, queue_rest: bool = False) -> None:
-        """Leader ``nd`` reads the responses that arrived by ``t`` (RecentActive); with
-        ``queue_rest`` the ones still in flight become ordinary messages."""
+    def requeue_responses(self, nd: _Node, leader: _Node) -> None:
+        """Queue the responses of ``nd``'s in-flight heartbeats as ordinary messages (the leader
+        lags it now, or the network changed under responses queued earlier)."""
+        out = []
+        for a, commit, u3, u4, tok in nd.pending:
+            if tok:
+                tok[0] = False
+            out.append((a, commit, u3, u4, self.queue_response(leader, nd.i, a, u3, u4)))
+        nd.pending = out
+
+    def absorb_responses(self, nd: _Node, t: float, lagging: bool = False) -> None:
+        """Leader ``nd`` reads the responses that arrived by ``t`` (RecentActive); with ``lagging``
+        (a new entry: every follower lags) the ones still in flight become ordinary messages."""
         for j, f in enumerate(self.nodes):
             if f.pending and f.lead == nd.i:
                 self.flush(f, t)
-                if queue_rest:
-                    self.materialize(f)
+                if lagging:
+                    self.requeue_responses(f, nd)
             times = nd.resp[j]
             if not times:
                 continue
             if min(times) <= t:
                 nd.active[j] = True
-            if queue_rest:
+            if lagging:
                 for r in times:
                     if r > t:
                         self.push(r, _E_MSG, nd.i, (_HBR, nd.term, j))
-            nd.resp[j] = [] if queue_rest else [r for r in times if r > t]
+            nd.resp[j] = [] if lagging else [r for r in times if r > t]
 
     # ---- scheduled events -----------------------------------------------------------------------
 
@@ -835,10 +1010,12 @@ class _Sim:
             self.tr.writes.append(Write(t, None, None, None, value))
             return
         nd = self.nodes[ld]
-        self.absorb_responses(nd, t, queue_rest=True)     # every follower lags now
+        self.draw_all(nd, t)
+        self.absorb_responses(nd, t, lagging=True)        # every follower lags now
         nd.log.append(Entry(nd.term, value))
         last = len(nd.log)
         nd.match[ld] = last
+        self.need_ticks(nd, t)
         self.tr.writes.append(Write(t, ld, last, nd.term, value))
         if self.n == 1:
             self.maybe_commit(nd, t)
@@ -851,11 +1028,17 @@ class _Sim:
         if node is None or not self.nodes[node].alive:
             return
         nd = self.nodes[node]
+        self.draw_all(nd, t)
+        self.catch_up(nd, t)
         if nd.pending:
             self.flush(nd, t)
             self.materialize(nd)
         nd.alive, nd.epoch, nd.commit = False, nd.epoch + 1, 0    # commitIndex is volatile [RAFT Fig. 2]
-        nd.lead, nd.resp, nd.timer_at = None, None, None
+        self.set_lead(nd, None, t)
+        nd.resp, nd.timer_at, nd.hb_k = None, None, None
+        nd.restart_at = None if c.restart_at is None else float(c.restart_at)
+        if nd.restart_at is not None:     # leaders draw heartbeats to it again once they could arrive
+            self.push(max(t, nd.restart_at - self.dmin - self.span), _E_WAKE, node)
         self.set_role(nd, t, _DOWN)
         self.tr.crashes.append(CrashSpan(node, float(c.at), None if c.restart_at is None else float(c.restart_at)))
         if c.restart_at is not None:
@@ -871,11 +1054,20 @@ class _Sim:
 
     def flush_all(self, t: float) -> None:
         for nd in self.nodes:
+            self.draw_all(nd, t)
+        for nd in self.nodes:
             if nd.pending:
                 self.flush(nd, t)
 
+    def network_changed(self, t: float) -> None:
+        """Responses drawn so far saw the old network: apply what arrived, redo what was queued."""
+        self.flush_all(t)
+        for nd in self.nodes:
+            if any(e[4] is not None for e in nd.pending):
+                self.requeue_responses(nd, self.nodes[nd.lead])
+
     def on_partition(self, t: float, p: Partition, _b=None) -> None:
-        self.flush_all(t)                                     # responses drawn so far saw the old network
+        self.flush_all(t)
         n, leader = self.n, self.current_leader()
         gid = [-1] * n
         for g, members in enumerate(p.groups):
@@ -887,6 +1079,7 @@ class _Sim:
                 gid[m] = g
         gid = [len(p.groups) if x < 0 else x for x in gid]
         self.parts.append((float(p.end), gid))
+        self.network_changed(t)
         self.push(float(p.end), _E_PART_END, self.parts[-1])
         self.tr.partitions.append(PartitionSpan(float(p.start), float(p.end), tuple(
             tuple(i for i in range(n) if gid[i] == g) for g in sorted(set(gid)))))
@@ -894,13 +1087,14 @@ class _Sim:
     def on_partition_end(self, t: float, part: tuple, _b=None) -> None:
         self.flush_all(t)
         self.parts = [q for q in self.parts if q is not part]
+        self.network_changed(t)
 
     # ---- the loop -------------------------------------------------------------------------------
 
     def run(self, partitions, crashes, write_times) -> RaftTrace:
         for nd in self.nodes:
             self.become_follower(nd, 0.0, 0, None)
-            self.schedule_advance(nd, 0.0)
+            self.schedule_advance(nd, nd.phase)
         for c in crashes:
             self.push(float(c.at), _E_CRASH, c)
         for p in partitions:
@@ -909,7 +1103,7 @@ class _Sim:
             self.push(float(w), _E_WRITE, k)
         other = {_E_CRASH: self.on_crash, _E_RESTART: self.on_restart, _E_PART: self.on_partition,
                  _E_PART_END: self.on_partition_end, _E_WRITE: self.on_write, _E_ADVANCE: self.on_advance,
-                 _E_LTICK: self.on_leader_tick}
+                 _E_LTICK: self.on_leader_tick, _E_WAKE: self.on_wake}
         heap, pop, H = self.heap, heapq.heappop, self.H
         while heap:
             t, kind, _s, a, b = pop(heap)

@@ -12,17 +12,20 @@ kube-proxy 为每个 Service 端口写一条 ``KUBE-SVC-<hash>`` 链，为每个
   rule is a guaranteed match"；
 * 当前版本：``computeProbability(n) = fmt.Sprintf("%0.10f", 1.0/float64(n))``，写入规则时调用
   ``proxier.probability(numEndpoints - i)``，同样只对 ``i < numEndpoints-1`` 的规则加 statistic；
-* 没有任何就绪端点时不生成 ``KUBE-SVC`` 跳转，而是写一条 ``REJECT`` 规则（注释
+* 没有可用端点时不生成任何 nat 规则，只在 **filter** 表的 ``KUBE-SERVICES`` 写一条 ``REJECT``（注释
   ``"... has no endpoints"``），客户端立即收到拒绝而不是超时。
 
 于是第 i 个端点被选中的概率 = (前 i 条都没命中) × 1/(n−i) = ∏_{j<i} (1 − 1/(n−j)) × 1/(n−i)
 = (n−i)/n × 1/(n−i) = 1/n：每个端点都是 1/n（:func:`endpoint_shares` 用 ``Fraction`` 精确验证）。
+规则文本只在 :func:`hakit.models.kubeproxy.service_port_rules` 里生成一次，这里的 :func:`iptables_save` 调用它。
 
-kube-proxy 只把 **就绪** 端点写进链：EndpointSlice（``discovery.k8s.io/v1``）里每个端点有
-``conditions.ready``；就绪探针失败的 Pod 仍在 EndpointSlice 中，但 ``ready: false``，于是从链中
-消失，剩下的 m 个端点各得 1/m。文档：https://kubernetes.io/docs/concepts/services-networking/endpoint-slices/
-与 https://kubernetes.io/docs/reference/networking/virtual-ips/ （iptables 模式 “selects a backend
-at random”，sessionAffinity 见勘误 E19）。
+哪些端点进链（``pkg/proxy/topology.go`` 的 ``CategorizeEndpoints``，Cluster 流量策略）：EndpointSlice
+（``discovery.k8s.io/v1``）里每个端点有 ``conditions.ready``、``serving``、``terminating``。kube-proxy 用
+**就绪** 端点；一个就绪端点都没有时，回退到 ``serving`` 且 ``terminating`` 的端点（正在优雅退出、但仍能
+服务的 Pod；"If we didn't get any endpoints, try again using terminating endpoints"，``ProxyTerminatingEndpoints``
+自 v1.28 GA）。就绪探针失败的 Pod 仍在 EndpointSlice 中，但 ``ready: false``，于是从链中消失，剩下的 m 个
+端点各得 1/m。文档：https://kubernetes.io/docs/concepts/services-networking/endpoint-slices/ 与
+https://kubernetes.io/docs/reference/networking/virtual-ips/#traffic-to-terminating-endpoints 。
 
 DNS（https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/）
 -------------------------------------------------------------------------------
@@ -44,17 +47,17 @@ DaemonSet 更新（https://kubernetes.io/docs/tasks/manage-daemon/update-daemon-
 ---------------------------------------------------------------------------------
 ``RollingUpdate`` 默认 ``maxUnavailable: 1``、``maxSurge: 0``：逐节点先删旧 Pod 再建新 Pod（勘误 E21）。
 
-这里只有纯 Python（``fractions``、``hashlib``），不画图；图见 ``hakit.figures.service``。
+这里只有纯 Python（``fractions``），不画图；图见 ``hakit.figures.service``。
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import random
 import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
+
+from hakit.models import kubeproxy as K
 
 __all__ = [
     "CLUSTER_DOMAIN",
@@ -66,6 +69,7 @@ __all__ = [
     "pod_fqdn",
     "endpoint_slice",
     "ready_addresses",
+    "cluster_endpoints",
     "chain_name",
     "kube_svc_rules",
     "endpoint_shares",
@@ -140,10 +144,19 @@ def pod_fqdn(pod: str, service: str, namespace: str = "default", cluster_domain:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """EndpointSlice 中的一个端点：``addresses[0]``、``conditions.ready``、``targetRef`` 的 Pod 名。"""
+    """EndpointSlice 中的一个端点：``addresses[0]``、``conditions``、``targetRef`` 的 Pod 名。
+
+    ``serving`` 缺省等于 ``ready``；``terminating`` 为真表示 Pod 正在终止（有 ``deletionTimestamp``）。
+    EndpointSlice 控制器对 Pod 写 ``ready = serving && !terminating``。"""
     pod: str
     address: str
     ready: bool = True
+    serving: bool | None = None
+    terminating: bool = False
+
+    @property
+    def is_serving(self) -> bool:
+        return self.ready if self.serving is None else self.serving
 
 
 @dataclass(frozen=True)
@@ -156,63 +169,70 @@ class Rule:
     target: str  # KUBE-SEP-... 链名
 
 
-def endpoint_slice(pods: Mapping[str, tuple[str, bool]] | Sequence[tuple[str, str, bool]]) -> list[Endpoint]:
-    """由 ``{pod: (ip, ready)}`` 或 ``[(pod, ip, ready), ...]`` 构造 EndpointSlice 的端点列表（保持顺序）。"""
+def _endpoint(i: int, it: object, seen: set) -> Endpoint:
+    if not isinstance(it, tuple) or len(it) not in (3, 5):
+        raise ValueError(f"endpoints[{i}]: Invalid value: {it!r}: 每个端点是 (pod, ip, ready) 或 "
+                         "(pod, ip, ready, serving, terminating)")
+    pod, ip, ready, *rest = it
+    serving, terminating = rest if rest else (ready, False)
+    for field_name, v in (("ready", ready), ("serving", serving), ("terminating", terminating)):
+        if not isinstance(v, bool):
+            raise ValueError(f"endpoints[{i}].conditions.{field_name}: Invalid value: {v!r}: 必须是 true 或 false")
+    if ready and (terminating or not serving):
+        raise ValueError(f"endpoints[{i}].conditions: Invalid value: ready=true 要求 serving=true、terminating=false"
+                         "（EndpointSlice 控制器写 ready = serving && !terminating）")
+    if not isinstance(ip, str) or not re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", ip) or \
+            any(int(x) > 255 for x in ip.split(".")):
+        raise ValueError(f"endpoints[{i}].addresses[0]: Invalid value: {ip!r}: 必须是 IPv4 地址")
+    if ip in seen:
+        raise ValueError(f"endpoints[{i}].addresses[0]: Duplicate value: {ip!r}")
+    seen.add(ip)
+    return Endpoint(str(pod), ip, ready, serving, terminating)
+
+
+def endpoint_slice(pods: Mapping[str, tuple] | Sequence[tuple]) -> list[Endpoint]:
+    """由 ``{pod: (ip, ready)}``、``[(pod, ip, ready), ...]`` 或 ``[(pod, ip, ready, serving, terminating), ...]``
+    构造 EndpointSlice 的端点列表（保持顺序）。"""
     items = [(k, *v) for k, v in pods.items()] if isinstance(pods, Mapping) else list(pods)
-    out, seen = [], set()
-    for i, it in enumerate(items):
-        if not isinstance(it, tuple) or len(it) != 3:
-            raise ValueError(f"endpoints[{i}]: Invalid value: {it!r}: 每个端点是 (pod, ip, ready)")
-        pod, ip, ready = it
-        if not isinstance(ready, bool):
-            raise ValueError(f"endpoints[{i}].conditions.ready: Invalid value: {ready!r}: 必须是 true 或 false")
-        if not isinstance(ip, str) or not re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", ip) or \
-                any(int(x) > 255 for x in ip.split(".")):
-            raise ValueError(f"endpoints[{i}].addresses[0]: Invalid value: {ip!r}: 必须是 IPv4 地址")
-        if ip in seen:
-            raise ValueError(f"endpoints[{i}].addresses[0]: Duplicate value: {ip!r}")
-        seen.add(ip)
-        out.append(Endpoint(str(pod), ip, ready))
-    return out
+    seen: set = set()
+    return [_endpoint(i, it, seen) for i, it in enumerate(items)]
 
 
 def ready_addresses(endpoints: Iterable[Endpoint], publish_not_ready: bool = False) -> list[Endpoint]:
-    """kube-proxy（以及 headless DNS）使用的端点：``ready`` 为真的端点；``publishNotReadyAddresses`` 时全部。"""
+    """headless Service 的 DNS 使用的端点：``ready`` 为真的端点；``publishNotReadyAddresses`` 时全部。"""
     return [e for e in endpoints if e.ready or publish_not_ready]
 
 
-def _hash16(text: str) -> str:
-    """kube-proxy 的链名构造方式：sha256 → base32 → 取前 16 个字符（``servicePortChainName``）。"""
-    return base64.b32encode(hashlib.sha256(text.encode()).digest()).decode()[:16]
+def cluster_endpoints(endpoints: Sequence[Endpoint]) -> list[Endpoint]:
+    """kube-proxy 为 Cluster 流量策略选的端点（``CategorizeEndpoints``）：就绪的端点；一个都没有时，
+    ``serving`` 且 ``terminating`` 的端点；都没有则为空（此时写 REJECT）。"""
+    ready = [e for e in endpoints if e.ready]
+    return ready or [e for e in endpoints if e.is_serving and e.terminating]
 
 
 def chain_name(service: str, namespace: str = "default", port: str = "http", protocol: str = "tcp",
                endpoint: str | None = None) -> str:
-    """``KUBE-SVC-<16 位>``（无 endpoint）或 ``KUBE-SEP-<16 位>``；哈希输入的构造与上游相同，
-    但上游的字符串格式随版本有细微差别，所以这里的名字只用于演示，不保证与真实集群逐字相同。"""
-    base = f"{namespace}/{service}:{port}{protocol}"
-    if endpoint is None:
-        return "KUBE-SVC-" + _hash16(base)
-    return "KUBE-SEP-" + _hash16(base + endpoint)
+    """``KUBE-SVC-<16 位>``（无 endpoint）或 ``KUBE-SEP-<16 位>``（endpoint 为 ``"ip:port"``），与
+    kube-proxy 的 ``servicePortPolicyClusterChain`` / ``servicePortEndpointChainName`` 相同
+    （见 :func:`hakit.models.kubeproxy.svc_chain_name`）。"""
+    spn = K.service_port_name(namespace, service, port)
+    return K.svc_chain_name(spn, protocol) if endpoint is None else K.sep_chain_name(spn, endpoint, protocol)
 
 
 def kube_svc_rules(endpoints: Sequence[Endpoint], service: str = "web", namespace: str = "default",
-                   port: int = 80) -> list[Rule]:
-    """由端点列表生成 ``KUBE-SVC`` 链的规则：只取就绪端点；第 i 条概率 1/(m−i)，最后一条无条件。
-
-    没有就绪端点时返回空列表（kube-proxy 此时写 REJECT 规则，见 :func:`iptables_save`）。
+                   port: int = 80, port_name: str = "http") -> list[Rule]:
+    """由端点列表生成 ``KUBE-SVC`` 链的负载均衡规则：端点取 :func:`cluster_endpoints`；第 i 条概率
+    1/(m−i)，最后一条无条件。没有可用端点时返回空列表（kube-proxy 此时在 filter 表写 REJECT）。
     """
     validate_dns_label(service, "metadata.name", rfc1035=True)
     validate_dns_label(namespace, "metadata.namespace")
     _int(port, "spec.ports[0].port", 1, 65535)
-    ready = ready_addresses(endpoints)
-    m = len(ready)
-    rules = []
-    for i, ep in enumerate(ready):
-        p = Fraction(1, m - i) if i < m - 1 else None
-        text = f"{1.0 / (m - i):0.10f}" if p is not None else None
-        rules.append(Rule(i, ep, p, text, chain_name(service, namespace, endpoint=f"{ep.address}:{port}")))
-    return rules
+    use = cluster_endpoints(endpoints)
+    m = len(use)
+    probs = K.selection_probabilities(m) if m else []
+    return [Rule(i, ep, p if i < m - 1 else None, K.probability_text(m - i) if i < m - 1 else None,
+                 chain_name(service, namespace, port_name, endpoint=f"{ep.address}:{port}"))
+            for i, (ep, p) in enumerate(zip(use, probs))]
 
 
 def endpoint_shares(rules: Sequence[Rule]) -> dict[str, Fraction]:
@@ -229,27 +249,20 @@ def endpoint_shares(rules: Sequence[Rule]) -> dict[str, Fraction]:
         out[r.endpoint.pod] = remaining * p
         remaining *= 1 - p
     if rules and remaining != 0:  # 最后一条无条件，不会有剩余
-        raise AssertionError("KUBE-SVC 链最后一条规则必须无条件命中")
+        raise ValueError("rules: Invalid value: KUBE-SVC 链最后一条规则必须无条件命中（probability=None）")
     return out
 
 
 def iptables_save(endpoints: Sequence[Endpoint], service: str = "web", namespace: str = "default",
-                  port: int = 80, cluster_ip: str = "10.96.0.10") -> list[str]:
-    """``iptables-save -t nat`` 中这个 Service 的相关行（简化：省略 MASQUERADE 标记规则）。"""
-    rules = kube_svc_rules(endpoints, service, namespace, port)
-    svc = chain_name(service, namespace)
-    comment = f'"{namespace}/{service}:http"'
-    if not rules:
-        return [f"-A KUBE-SERVICES -d {cluster_ip}/32 -p tcp -m comment --comment \"{namespace}/{service}:http has no "
-                f"endpoints\" -m tcp --dport {port} -j REJECT --reject-with icmp-port-unreachable"]
-    lines = [f"-A KUBE-SERVICES -d {cluster_ip}/32 -p tcp -m comment --comment {comment} -m tcp --dport {port} -j {svc}"]
-    for r in rules:
-        stat = (f" -m statistic --mode random --probability {r.probability_text}" if r.probability is not None else "")
-        lines.append(f"-A {svc} -m comment --comment {comment}{stat} -j {r.target}")
-    for r in rules:
-        lines.append(f"-A {r.target} -p tcp -m comment --comment {comment} -m tcp -j DNAT "
-                     f"--to-destination {r.endpoint.address}:{port}")
-    return lines
+                  port: int = 80, cluster_ip: str = "10.96.0.10", port_name: str = "http",
+                  cluster_cidr: str | None = "10.244.0.0/16") -> list[str]:
+    """kube-proxy 为这个 Service 端口写的规则（:func:`hakit.models.kubeproxy.service_port_rules`）：有可用端点时是
+    nat 表的 ``KUBE-SERVICES`` 跳转、``KUBE-SVC`` 链（伪装规则 + 负载均衡规则）与各 ``KUBE-SEP`` 链；
+    没有时只有 filter 表 ``KUBE-SERVICES`` 里的一条 REJECT。``cluster_cidr`` 缺省是 kind 的 Pod 网段。"""
+    rules = kube_svc_rules(endpoints, service, namespace, port, port_name)
+    r = K.service_port_rules([f"{x.endpoint.address}:{port}" for x in rules], namespace, service, port_name,
+                             cluster_ip, port, cluster_cidr=cluster_cidr)
+    return list(r.filter + r.nat)
 
 
 def sample_chain(rules: Sequence[Rule], trials: int = 10_000, seed: int = 0) -> dict[str, int]:

@@ -37,7 +37,7 @@ Pod 反亲和 (podAntiAffinity) 与拓扑分布约束 (topologySpreadConstraints
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
 import networkx as nx
 
@@ -62,6 +62,8 @@ __all__ = [
     "layer_of",
     "label_of",
     "node_labels",
+    "ServiceStatus",
+    "EtcdStatus",
     "Impact",
     "impact",
     "Placement",
@@ -78,7 +80,6 @@ __all__ = [
     "harbor_ha",
     "deployment_chain",
     "clusterip_iptables",
-    "BUILDERS",
 ]
 
 #: 节点类型。前六种是故障域 (failure domain)，后面是运行在其上的东西与逻辑分组。
@@ -215,6 +216,22 @@ def node_labels(graph: nx.DiGraph, node: str) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------
 # 故障影响
 # ---------------------------------------------------------------------------------------------
+class ServiceStatus(NamedTuple):
+    """一个服务组在故障后的状态：就绪副本数、副本总数、是否可用。"""
+
+    ready: int
+    total: int
+    available: bool
+
+
+class EtcdStatus(NamedTuple):
+    """一个 etcd 集群在故障后的状态：存活成员数、成员总数、是否保有法定人数。"""
+
+    alive: int
+    members: int
+    quorum: bool
+
+
 @dataclass(frozen=True)
 class Impact:
     """:func:`impact` 的结果。
@@ -224,8 +241,8 @@ class Impact:
       （硬依赖于一个 “受影响” 的组不算受影响：组仍可用）；
     * ``pending``：从未被调度的 Pod（不就绪，但不算被故障 “丢失”）；
     * ``lost_pods`` / ``lost_members``：宕机的 Pod / etcd 成员（排序后的列表）；
-    * ``services``：服务名 -> ``(ready, total, available)``；
-    * ``etcd``：etcd 集群名 -> ``(alive, members, quorum)``。
+    * ``services``：服务名 -> :class:`ServiceStatus` ``(ready, total, available)``；
+    * ``etcd``：etcd 集群名 -> :class:`EtcdStatus` ``(alive, members, quorum)``。
     """
 
     failed: frozenset
@@ -290,25 +307,11 @@ def _group_need(graph: nx.DiGraph, g: str, n_members: int) -> int:
     return int(need)
 
 
-def impact(graph: nx.DiGraph, failed: Iterable[str]) -> Impact:
-    """一组节点故障的后果（故障沿 ``runs_on`` 向下、沿 ``depends_on`` 横向、经 ``member_of`` 向组传播）。
-
-    单调：故障集合越大，``down`` 越大（所有传播规则都是单调的）。未调度的 Pod（没有
-    ``runs_on`` 边、``phase == "Pending"``）不就绪，计入服务总副本数但不计入就绪数。
-    """
-    if isinstance(failed, str):
-        failed = [failed]
-    failed = frozenset(failed)
-    for f in failed:
-        _require_node(graph, f, "failed")
-    nodes = list(graph.nodes)
-    pending = frozenset(
-        n for n in nodes
-        if graph.nodes[n].get("kind") == "pod" and graph.nodes[n].get("phase") == "Pending"
-    )
+def _edges_by_rel(graph: nx.DiGraph) -> tuple[dict, dict, dict]:
+    """成员表（组 -> 成员）、硬依赖（runs_on 与强 depends_on）与弱依赖，都按源节点分组。"""
     members: dict[str, list[str]] = {}
-    hard: dict[str, list[str]] = {n: [] for n in nodes}
-    soft: dict[str, list[str]] = {n: [] for n in nodes}
+    hard: dict[str, list[str]] = {n: [] for n in graph.nodes}
+    soft: dict[str, list[str]] = {n: [] for n in graph.nodes}
     for u, v, d in graph.edges(data=True):
         r = d.get("rel")
         if r == "member_of":
@@ -317,11 +320,15 @@ def impact(graph: nx.DiGraph, failed: Iterable[str]) -> Impact:
             hard[u].append(v)
         elif r == "depends_on":
             soft[u].append(v)
-    try:
-        order = list(reversed(list(nx.topological_sort(graph))))
-    except nx.NetworkXUnfeasible:
-        order = nodes
+    return members, hard, soft
 
+
+def _ready(ms: list, down: set, pending: frozenset) -> int:
+    return sum(1 for m in ms if m not in down and m not in pending)
+
+
+def _propagate_down(graph, order, failed, members, hard, pending) -> set:
+    """不动点：硬依赖宕机的节点宕机；就绪成员不足的组宕机。"""
     down = set(failed)
     changed = True
     while changed:
@@ -331,13 +338,16 @@ def impact(graph: nx.DiGraph, failed: Iterable[str]) -> Impact:
                 continue
             dead = any(t in down for t in hard[n])
             if not dead and n in members:
-                ms = members[n]
-                ready = sum(1 for m in ms if m not in down and m not in pending)
-                dead = ready < _group_need(graph, n, len(ms))
+                dead = _ready(members[n], down, pending) < _group_need(graph, n, len(members[n]))
             if dead:
                 down.add(n)
                 changed = True
+    return down
 
+
+def _propagate_affected(order, down, members, soft, pending) -> set:
+    """不动点：弱依赖宕机或受影响的节点受影响；失去成员（或有 Pending 成员）的组受影响。
+    硬依赖只是 “失去了冗余” 时不算（否则整张图都会变橙）。"""
     affected: set[str] = set()
     changed = True
     while changed:
@@ -345,36 +355,45 @@ def impact(graph: nx.DiGraph, failed: Iterable[str]) -> Impact:
         for n in order:
             if n in down or n in affected:
                 continue
-            # 弱依赖宕机或受影响 -> 受影响；硬依赖只是 “失去了冗余” 时不算（否则整张图都会变橙）
             hit = any(t in down or t in affected for t in soft[n])
             if not hit and n in members:
                 hit = any(m in down or m in affected or m in pending for m in members[n])
             if hit:
                 affected.add(n)
                 changed = True
+    return affected
 
+
+def impact(graph: nx.DiGraph, failed: Iterable[str]) -> Impact:
+    """一组节点故障的后果（故障沿 ``runs_on`` 向下、沿 ``depends_on`` 横向、经 ``member_of`` 向组传播）。
+
+    单调：故障集合越大，``down`` 越大（所有传播规则都是单调的）。未调度的 Pod（没有
+    ``runs_on`` 边、``phase == "Pending"``）不就绪，计入服务总副本数但不计入就绪数。
+    """
+    failed = frozenset([failed] if isinstance(failed, str) else failed)
+    for f in failed:
+        _require_node(graph, f, "failed")
     kind = lambda n: graph.nodes[n].get("kind")  # noqa: E731
-    services = {}
-    etcd = {}
-    for g in nodes:
-        if g not in members:
-            continue
-        ms = members[g]
-        ready = sum(1 for m in ms if m not in down and m not in pending)
-        if kind(g) == "etcd_cluster":
-            etcd[g] = (ready, len(ms), has_quorum(len(ms), ready))
-        elif kind(g) == "service":
-            services[g] = (ready, len(ms), g not in down)
+    pending = frozenset(n for n in graph.nodes if kind(n) == "pod" and graph.nodes[n].get("phase") == "Pending")
+    members, hard, soft = _edges_by_rel(graph)
+    try:
+        order = list(reversed(list(nx.topological_sort(graph))))
+    except nx.NetworkXUnfeasible:
+        order = list(graph.nodes)
+    down = _propagate_down(graph, order, failed, members, hard, pending)
+    affected = _propagate_affected(order, down, members, soft, pending)
+    services = {g: ServiceStatus(_ready(ms, down, pending), len(ms), g not in down)
+                for g, ms in members.items() if kind(g) == "service"}
+    etcd = {g: EtcdStatus(_ready(ms, down, pending), len(ms), has_quorum(len(ms), _ready(ms, down, pending)))
+            for g, ms in members.items() if kind(g) == "etcd_cluster"}
+    order_of = {n: i for i, n in enumerate(graph.nodes)}
     return Impact(
-        failed=failed,
-        down=frozenset(down),
-        affected=frozenset(affected),
-        pending=pending,
+        failed=failed, down=frozenset(down), affected=frozenset(affected), pending=pending,
         lost_pods=sorted((n for n in down if kind(n) == "pod"), key=str),
         lost_members=sorted((n for n in down if kind(n) == "etcd_member"), key=str),
-        services=services,
-        etcd=etcd,
-        labels={n: label_of(graph, n) for n in nodes},
+        services=dict(sorted(services.items(), key=lambda kv: order_of[kv[0]])),
+        etcd=dict(sorted(etcd.items(), key=lambda kv: order_of[kv[0]])),
+        labels={n: label_of(graph, n) for n in graph.nodes},
     )
 
 
@@ -587,6 +606,25 @@ def _dc_hosts(g: nx.DiGraph, dcs: Sequence[str], hosts_per_dc: int, region: str 
     return out
 
 
+def _control_plane_node(g: nx.DiGraph, p: str, i: int, host: str, stacked: bool) -> None:
+    """第 i 个控制平面节点：apiserver、controller-manager、scheduler（堆叠时还有 etcd 成员）。"""
+    n = add(g, f"{p}cp{i}", "node", on=host, label=f"控制平面节点 cp{i}", schedulable=False, role="control-plane")
+    api = add(g, f"{p}apiserver-{i}", "component", on=n, label=f"apiserver-{i}")
+    cm = add(g, f"{p}controller-manager-{i}", "component", on=n, label=f"controller-manager-{i}")
+    sch = add(g, f"{p}scheduler-{i}", "component", on=n, label=f"scheduler-{i}")
+    member(g, api, f"{p}kube-apiserver")
+    member(g, cm, f"{p}kube-controller-manager")
+    member(g, sch, f"{p}kube-scheduler")
+    depends(g, api, f"{p}etcd")
+    if stacked:
+        m = add(g, f"{p}etcd-{i}", "etcd_member", on=n, label=f"etcd-{i}")
+        member(g, m, f"{p}etcd")
+        depends(g, api, m)
+    # kubeadm：controller-manager.conf / scheduler.conf 指向本节点的 apiserver（PR #94398），两种拓扑相同
+    depends(g, cm, api)
+    depends(g, sch, api)
+
+
 def k8s_ha_cluster(etcd: str = "stacked", control_planes: int = 3, etcd_members: int = 3,
                    workers: int = 3, datacenters: int = 1, prefix: str = "",
                    load_balancers: int = 1) -> nx.DiGraph:
@@ -647,22 +685,7 @@ def k8s_ha_cluster(etcd: str = "stacked", control_planes: int = 3, etcd_members:
         depends(g, f"{p}lb-{j}", f"{p}kube-apiserver")
         member(g, f"{p}lb-{j}", f"{p}lb")
     for i in range(1, control_planes + 1):
-        h = machine(f"cp{i}", f"cp{i}")
-        n = add(g, f"{p}cp{i}", "node", on=h, label=f"控制平面节点 cp{i}", schedulable=False, role="control-plane")
-        api = add(g, f"{p}apiserver-{i}", "component", on=n, label=f"apiserver-{i}")
-        cm = add(g, f"{p}controller-manager-{i}", "component", on=n, label=f"controller-manager-{i}")
-        sch = add(g, f"{p}scheduler-{i}", "component", on=n, label=f"scheduler-{i}")
-        member(g, api, f"{p}kube-apiserver")
-        member(g, cm, f"{p}kube-controller-manager")
-        member(g, sch, f"{p}kube-scheduler")
-        depends(g, api, f"{p}etcd")
-        if etcd == "stacked":
-            m = add(g, f"{p}etcd-{i}", "etcd_member", on=n, label=f"etcd-{i}")
-            member(g, m, f"{p}etcd")
-            depends(g, api, m)
-        # kubeadm：controller-manager.conf / scheduler.conf 指向本节点的 apiserver（PR #94398），两种拓扑相同
-        depends(g, cm, api)
-        depends(g, sch, api)
+        _control_plane_node(g, p, i, machine(f"cp{i}", f"cp{i}"), stacked=etcd == "stacked")
     if etcd == "external":
         for i in range(1, etcd_members + 1):
             h = machine(f"etcd{i}", f"etcd{i}")
@@ -863,18 +886,3 @@ def clusterip_iptables(replicas: int = 3, nodes: int = 3) -> nx.DiGraph:
     add(g, "client", "pod", on="node1", label="客户端 Pod", layer=8)
     depends(g, "client", "iptables-1", "backend")
     return g
-
-
-#: 可复用的拓扑：键 -> (中文名, 无参构造函数)。源章节缺失的八幅图各对应一个。
-BUILDERS = {
-    "platform": ("容器云平台架构 (N.1.2)", platform_architecture),
-    "k8s_ha": ("Kubernetes 高可用架构 (N.2.1)", lambda: k8s_ha_cluster("stacked")),
-    "stacked": ("堆叠 etcd (N.2.5)", lambda: k8s_ha_cluster("stacked")),
-    "external": ("外部 etcd (N.2.5)", lambda: k8s_ha_cluster("external")),
-    "failure_points": ("五个潜在故障点 (N.3.1)", failure_points),
-    "deployment": ("Deployment/ReplicaSet/Pod (N.3.2.1)", deployment_chain),
-    "clusterip": ("ClusterIP 与 iptables (N.3.2.5)", clusterip_iptables),
-    "platform_ha": ("容器云平台高可用 (N.4.1)", platform_ha),
-    "harbor_ha": ("镜像仓库高可用 (N.4.2)", harbor_ha),
-    "etcd_3dc": ("etcd 两地三中心 2+2+1 (N.3.1.4)", lambda: etcd_across_datacenters({"A": 2, "B": 2, "C": 1})),
-}

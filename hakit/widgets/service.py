@@ -1,5 +1,5 @@
 """Service 与 StatefulSet 面板（JupyterLab）：声明见 :mod:`hakit.panels.service`。"""
-from hakit.panels.service import _parse_unready, render_chain, render_statefulset  # noqa: F401
+from hakit.panels.service import render_chain, render_statefulset
 from hakit.widgets._common import build
 
 __all__ = ["render_chain", "service_panel", "render_statefulset", "statefulset_panel"]

@@ -5,7 +5,7 @@
 # A fresh Sentinel monitors the master its peers name, or FALLBACK_MASTER when none answers
 # (first bootstrap). Used by the redis-sentinel StatefulSet and by the local lab.
 # Environment: TEMPLATE SENTINEL_DIR BIND SENTINEL_PORT ANNOUNCE_HOST MASTER_NAME QUORUM
-#   DOWN_AFTER_MS FAILOVER_TIMEOUT_MS SENTINELS ("host:port ...") FALLBACK_MASTER ("host:port").
+#   DOWN_AFTER_MS FAILOVER_TIMEOUT_MS PARALLEL_SYNCS SENTINELS ("host:port ...") FALLBACK_MASTER ("host:port").
 set -eu
 conf="$SENTINEL_DIR/sentinel.conf"
 if [ -s "$conf" ]; then
@@ -35,7 +35,8 @@ sed -e "s|@BIND@|$BIND|g" -e "s|@SENTINEL_PORT@|$SENTINEL_PORT|g" \
     -e "s|@SENTINEL_DIR@|$SENTINEL_DIR|g" -e "s|@ANNOUNCE_HOST@|$ANNOUNCE_HOST|g" \
     -e "s|@MASTER_NAME@|$MASTER_NAME|g" -e "s|@MASTER_HOST@|$1|g" -e "s|@MASTER_PORT@|$2|g" \
     -e "s|@QUORUM@|$QUORUM|g" -e "s|@DOWN_AFTER_MS@|$DOWN_AFTER_MS|g" \
-    -e "s|@FAILOVER_TIMEOUT_MS@|$FAILOVER_TIMEOUT_MS|g" "$TEMPLATE" > "$conf.tmp"
+    -e "s|@FAILOVER_TIMEOUT_MS@|$FAILOVER_TIMEOUT_MS|g" -e "s|@PARALLEL_SYNCS@|$PARALLEL_SYNCS|g" \
+    "$TEMPLATE" > "$conf.tmp"
 if grep -q '@[A-Z_][A-Z_]*@' "$conf.tmp"; then
     echo "sentinel-init: unfilled placeholder in $conf.tmp" >&2
     exit 1
