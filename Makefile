@@ -29,7 +29,7 @@ book: $(STAMP)
 	$(BIN)/python tools/build_book.py
 
 ## The whole test suite: unit + property tests, the book build, the browser test, nbval over every
-## book notebook and the real-service labs (Kubernetes labs only when a local cluster is reachable).
+## book notebook and the real-service labs (the Kubernetes labs, which stop nodes, only with HAKIT_K8S_LABS=1).
 ## The system packages it needs (Chromium, CJK fonts, etcd, Redis, HAProxy) are installed with apt on
 ## Debian/Ubuntu (sudo when not root) by tools/sysdeps.sh; elsewhere it names them and stops.
 test: sysdeps $(STAMP)

@@ -65,10 +65,13 @@ class _Traffic:
         self.bytes: dict[str, int] = {}
         cdp = context.new_cdp_session(page)
         cdp.on("Network.requestWillBeSent", lambda e: self.urls.__setitem__(e["requestId"], e["request"]["url"]))
-        cdp.on("Network.loadingFinished", lambda e: self.bytes.__setitem__(
-            self.urls.get(e["requestId"], e["requestId"]), int(e["encodedDataLength"])))
+        cdp.on("Network.loadingFinished", self._finished)
         cdp.send("Network.enable")
         self.cdp = cdp
+
+    def _finished(self, e: dict) -> None:
+        url = self.urls.get(e["requestId"], e["requestId"])
+        self.bytes[url] = self.bytes.get(url, 0) + int(e["encodedDataLength"])  # a URL may be fetched twice
 
     def since(self, mark: set[str]) -> dict[str, int]:
         return {u: n for u, n in self.bytes.items() if u not in mark}

@@ -128,10 +128,18 @@ ROUNDING = [
     ("n4.sentinel_3_one_box_down", True, None, "2 left ≥ max(2, ⌊3/2⌋ + 1 = 2)"),
     ("n4.sentinel_2_one_box_down", False, True, "1 left < max(1, ⌊2/2⌋ + 1 = 2) (⌈2/2⌉ = 1 would allow it)"),
     ("labs.etcd_minority_write", False, None, "1 < ⌊3/2⌋ + 1 = 2"),
+    ("labs.k2_rollout_bounds", (8, 5), None, "integers: 6 + 2, 6 − 1 (no rounding to tell apart)"),
+    ("labs.k3_backoff_delays", [0, 10, 20, 40, 80, 160], [10, 20, 40, 80, 160, 300],
+     "first restart immediate, then 10 s doubling (cap 300 s)"),
+    ("labs.k4_hpa_desired", 4, 3, "⌈2 × 90/50⌉ = ⌈3.6⌉ = 4 (⌊⌋ gives 3)"),
 ]
-#: Exercises whose numbers do not tell the roundings apart (reported to the chapter owners).
-ROUNDING_BLIND = {row[0] for row in ROUNDING if row[2] is None and isinstance(row[1], int)
-                  and not isinstance(row[1], bool)}
+#: Exercises whose numbers do not tell ⌈⌉ from ⌊⌋ (reported to the chapter owners).
+ROUNDING_BLIND = {"n3.startup_failure_threshold", "n3.hpa_scale_up", "n3.hpa_scale_down", "n3.hpa_max_replicas",
+                  "n3.rollout_max_pods_4", "labs.k2_rollout_bounds"}
+
+
+def test_rounding_blind_rows_have_no_other_answer():
+    assert ROUNDING_BLIND <= {row[0] for row in ROUNDING if row[2] is None}
 
 
 @pytest.mark.parametrize("ex_id,answer,other,why", ROUNDING, ids=[r[0] for r in ROUNDING])
@@ -144,7 +152,8 @@ def test_rounding_answers_computed_by_hand(ex_id, answer, other, why, capsys):
 
 
 _ROUNDING_CALLS = re.compile(r"ceil|floor|//|\bint\(|majority|fault_tolerance|has_quorum|_sentinels_needed|"
-                             r"resolve_fenceposts|desired_replicas|partition_quorum|takeover_bounds|\.simulate\(")
+                             r"resolve_fenceposts|desired_replicas|partition_quorum|takeover_bounds|\.simulate\(|"
+                             r"hpa_desired|fenceposts|backoff")
 
 
 def test_rounding_table_covers_every_rounding_exercise():

@@ -515,3 +515,26 @@ def test_bursty_load_shape():
     assert len(H.bursty_load(sync_period=1)) == 1801
     assert H.bursty_load(base=1, peak=2, period_seconds=1, burst_seconds=0, duration=1, sync_period=1) == [1.0, 1.0]
     assert H.bursty_load(base=1, peak=2, period_seconds=30, burst_seconds=15, duration=45) == [2.0, 1.0, 2.0, 1.0]
+
+
+def test_scale_events_record_the_change_not_the_count():
+    # Pods 4 per 60 s: 1 -> 3 (the load asks for 3) leaves 2 of the 4 for the same period
+    up = H.simulate([150] + [10_000] * 3, target_value=50, max_replicas=100,
+                    behavior={"scaleUp": {"policies": [{"type": "Pods", "value": 4, "periodSeconds": 60}]}})
+    assert up.column("desired") == [3, 5, 5, 5]
+    down = H.simulate([400] + [1] * 3, target_value=50, initial_replicas=10, max_replicas=100,
+                      behavior={"scaleDown": {"stabilizationWindowSeconds": 0,
+                                              "policies": [{"type": "Pods", "value": 4, "periodSeconds": 60}]}})
+    assert down.column("desired") == [8, 6, 6, 6]
+
+
+@pytest.mark.parametrize("call", [
+    lambda: H.stabilize_recommendation(2, 3, [(0, 2.7)], 1),
+    lambda: H.stabilize_recommendation(2, 3, [(float("nan"), 2)], 1),
+    lambda: H.stabilize_recommendation(2, 3, [(0,)], 1),
+    lambda: H.convert_desired_replicas_with_behavior_rate(2, 3, 1, 10, None, [(0, -1)]),
+    lambda: H.convert_desired_replicas_with_behavior_rate(2, 3, 1, 10, None, (), "x"),
+])
+def test_history_and_events_are_validated(call):
+    with pytest.raises(ValueError):
+        call()

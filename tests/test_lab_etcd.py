@@ -242,3 +242,20 @@ def test_seed_snapshot_count_syntax_is_rejected(etcd):
     bad = lab.try_etcd_args(["--snapshot-count", "=", "5000"], timeout=3)
     assert not bad["accepted"] and bad["returncode"] not in (0, None)
     assert 'invalid value "=" for flag -snapshot-count' in bad["log"]
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -1.0])
+def test_waits_refuse_bad_timeouts_before_touching_anything(bad):
+    """No member is killed, paused or started when a timeout is NaN, infinite or negative."""
+    c = LocalEtcdCluster(3)                       # not started: nothing would be there to touch
+    with pytest.raises(ValueError, match="Invalid value"):
+        c.restart(0, timeout=bad)
+    with pytest.raises(ValueError, match="Invalid value"):
+        lab.measure_failover(c, max_wait=bad)
+    with pytest.raises(ValueError, match="Invalid value"):
+        lab.pause_leader_experiment(c, pause_s=bad)
+    with pytest.raises(ValueError, match="Invalid value"):
+        lab.acknowledged_write_audit(c, between=bad)
+    with pytest.raises(ValueError, match="Invalid value"):
+        lab.try_etcd_args([], timeout=bad)
+    assert c.ps is None

@@ -259,3 +259,68 @@ def test_no_process_left_when_the_interpreter_dies(how, tmp_path):
         p.stdin.flush()
     p.wait(timeout=30)
     assert leftover_processes(marker) == []
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -1.0])
+def test_redis_waits_refuse_bad_timeouts_before_touching_anything(bad):
+    lab = LocalRedisSentinel()
+    with pytest.raises(ValueError, match="Invalid value"):
+        lab.restart("redis-0", timeout=bad)
+    with pytest.raises(ValueError, match="Invalid value"):
+        lab.heal(timeout=bad)
+    with pytest.raises(ValueError, match="Invalid value"):
+        lab.measure_failover(timeout=bad)
+    with pytest.raises(ValueError, match="Invalid value"):
+        lab.measure_async_loss(timeout=bad)
+    with pytest.raises(ValueError, match="Invalid value"):
+        lab.measure_two_masters(duration=bad)
+    assert lab.ps is None
+
+
+@real
+def test_cut_off_replicas_are_resumed_when_the_step_fails(lab, monkeypatch):
+    """measure_async_loss: if anything fails after the replicas were SIGSTOPped, they are resumed."""
+    import redis as redis_py
+
+    def boom(self, *a, **kw):
+        raise redis_py.ConnectionError("simulated failure after the cut-off")
+
+    monkeypatch.setattr(redis_py.Redis, "set", boom)
+    with pytest.raises(redis_py.ConnectionError, match="simulated"):
+        lab.measure_async_loss(n_writes=3, timeout=5)
+    monkeypatch.undo()
+    assert not any(lab.procs[n].paused for n in lab.redis_names)
+    assert "paused" not in lab.roles().values()
+    lab.heal()
+
+
+@real
+@pytest.mark.timeout(120)
+def test_announced_names_leave_no_phantom_peers():
+    """As in the N.4.2 example, every instance announces a host *name* (here ``localhost``).
+
+    A Sentinel that lost its state (new myid, same announced name) replaces its old entry at
+    the other Sentinels instead of adding a peer (src/sentinel.c, ``+sentinel-invalid-addr``),
+    and a recreated replica keeps its single entry.
+    """
+    from hakit.lab.redis_sentinel import MASTER_NAME
+    from hakit.lab.process import wait_until
+
+    _need_binaries()
+    with LocalRedisSentinel(replicas=2, sentinels=3, announce_host="localhost") as lab:
+        assert set(lab.master_addr_by_sentinel().values()) == {("localhost", lab.ports["redis-0"])}
+        lab.procs["sentinel-2"].kill()
+        (lab.dir / "sentinel-2" / "sentinel.conf").unlink()     # lost state: it comes back with a new myid
+        lab.restart("sentinel-2")
+
+        def peers_ok():
+            views = [lab.sentinel_client(n).sentinel_sentinels(MASTER_NAME) for n in lab.sentinel_names]
+            return all(len(v) == 2 and all(int(x["port"]) for x in v) for v in views)
+        wait_until(peers_ok, 15, "每个 Sentinel 都恰好知道另外 2 个（没有幽灵 Sentinel）")
+        lab.procs["redis-2"].kill()
+        lab.restart("redis-2", as_replica=True)
+        lab.wait_replica_linked("redis-2", 15)
+        for n in lab.sentinel_names:
+            reps = lab.sentinel_client(n).sentinel_slaves(MASTER_NAME)
+            assert sorted(int(r["port"]) for r in reps) == sorted(lab.ports[x] for x in ("redis-1", "redis-2"))
+    assert leftover_processes(lab.dir.name) == []

@@ -128,6 +128,13 @@ def test_initial_election_tick_advance():
     without = [simulate(RaftConfig(initial_election_tick_advance=False), horizon_ms=3000, seed=s,
                         record_messages=False).first_leader_time() for s in range(30)]
     assert all(t < 50 + 12 * 100 + 20 for t in with_adv) and min(with_adv) < 400
+    # the first campaign: (R - 8) ticks after the advance, R in [10, 20): 200..1100 ms after the member's
+    # start (its first tick comes one period after the start, the poll 50 ms after it)
+    firsts = []
+    for s in range(30):
+        tr = simulate(ETCD_DEFAULTS, horizon_ms=1500, seed=s)
+        firsts.append(min(m.send for m in tr.messages if m.kind == "PV"))
+    assert 200 <= min(firsts) < 300 and max(firsts) < 1100 + 100
     assert all(t >= 1000 for t in without)
     # ActivePeers() > 1: in a 3-member cluster with one member down only one peer is connected: no advance
     lone = [simulate(RaftConfig(n=3), horizon_ms=3000, seed=s, crashes=(Crash(2, 0.0),),
@@ -199,6 +206,16 @@ def test_stale_leader_is_told_the_new_term_only_with_check_quorum_or_pre_vote():
         sim.nodes[1].term = 2
         sim.deliver(50.0, 1, (R._HB, 1, 0, 0))
         assert [m.kind for m in sim.tr.messages] == (["AER"] if told else [])
+
+
+def test_lower_term_pre_vote_is_rejected_with_our_term():
+    # [RAFT-GO] Step: a MsgPreVote of a lower term is answered with a rejection carrying our term
+    # (other lower-term vote messages are ignored)
+    sim = _sim_with_follower(RaftConfig(n=3))
+    sim.nodes[1].term = 3
+    sim.deliver(50.0, 1, (R._PV, 2, 2, 1, 1))
+    sim.deliver(60.0, 1, (R._RV, 2, 2, 1, 1))
+    assert [(m.kind, m.term) for m in sim.tr.messages] == [("PVR", 3)]
 
 
 def test_single_node_cluster():

@@ -445,3 +445,64 @@ def test_rollout_widget():
         render_rollout(10, "abc", "1")
     with pytest.raises(ValueError, match="rollback_at"):
         render_rollout(10, "1", "1", rollback_at="soon")
+
+
+# --------------------------------------------------------------------------- boundaries (mutation survivors)
+def test_counts_and_cleanup_reject_bools_and_negative_budgets():
+    with pytest.raises(ValueError, match="spec.replicas"):
+        R.resolve_fenceposts(1, 1, True)
+    with pytest.raises(ValueError, match="maxCleanupCount"):
+        R.cleanup_unhealthy_replicas(10, 8, True)
+    assert R.cleanup_unhealthy_replicas(10, 8, -1) == 0
+
+
+def test_max_surge_and_max_unavailable_helpers():
+    assert R.max_surge(10, "25%", "25%") == 3 and R.max_surge(10, "25%") == 3
+    assert R.max_unavailable(1, 0, 1) == 1 and R.max_unavailable(0, 0, 1) == 0
+
+
+def test_rollout_bounds_properties():
+    r = R.simulate(10, 3, 2)
+    assert (r.max_surge, r.max_unavailable, r.min_available, r.max_total) == (3, 2, 8, 13)
+    assert R.Rollout(1, 0, 1, 0.0, 0.0, None, True, None).complete is False
+
+
+def test_simulate_seconds_are_validated():
+    for bad in (None, True, "5", float("nan"), float("inf"), -1):
+        with pytest.raises(ValueError, match="startup_seconds"):
+            R.simulate(3, startup_seconds=bad)
+    R.simulate(3, 1, 0, min_ready_seconds=599, progress_deadline_seconds=600)
+    with pytest.raises(ValueError, match="progressDeadlineSeconds"):
+        R.simulate(3, 1, 0, min_ready_seconds=600, progress_deadline_seconds=600)
+
+
+def test_simulate_defaults():
+    r = R.simulate(4)
+    assert (r.max_surge, r.max_unavailable, r.startup_seconds, r.progress_deadline_seconds) == (1, 1, 10.0, 600.0)
+    assert R.simulate(4, new_version_ready=False).deadline_exceeded_at == 601.0
+
+
+def test_max_syncs_counts_every_sync():
+    # 10 replicas, 3/2: 8 syncs in all (t = 0: 3, t = 10: 3, t = 20: 2)
+    assert R.simulate(10, 3, 2, max_syncs=8).complete
+    with pytest.raises(ValueError, match="max_syncs"):
+        R.simulate(10, 3, 2, max_syncs=7)
+
+
+def test_a_stuck_rollout_has_no_completion_time():
+    stuck = R.simulate(10, 3, 2, new_version_ready=False)
+    assert not stuck.complete and stuck.completed_at is None
+    undone = R.simulate(10, 3, 2, new_version_ready=False, rollback_at=700)
+    assert undone.completed_at == 710.0 and any(s.action.startswith("回滚") for s in undone.steps)
+
+
+def test_new_replica_set_is_created_with_new_rs_new_replicas():
+    # replicas 1, maxSurge 0: NewRSNewReplicas(0 of 1) is 0 (no room); the old pod goes first
+    r = R.simulate(1, 0, 1)
+    assert (r.steps[0].old_replicas, r.steps[0].new_replicas) == (0, 0)
+    assert r.complete and r.completed_at == 10.0
+
+
+def test_until_includes_an_event_at_that_time():
+    assert R.simulate(10, 3, 2, until=10).steps[-1].time == 10.0
+    assert R.simulate(10, 3, 2, until=9.99).steps[-1].time == 0.0

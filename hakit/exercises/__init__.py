@@ -89,4 +89,12 @@ labs — 实验
   labs.failover_budget_share              实测故障转移耗时占 99.99% 年度预算的比例（number，参数 failover_s）
   labs.redis_wait_zero                    WAIT 1 100 返回 0 时写入是否已复制（bool）
   labs.old_master_role_after_empty_restart 旧 master 空配置重启后的 role（str）
+  labs.k1_quorum_prediction               3 个控制平面节点停 k 个后能否写入（dict）
+  labs.k2_rollout_bounds                  replicas 6、maxSurge 2、maxUnavailable 1 的 Pod 上下限（seq）
+  labs.k3_backoff_delays                  前 6 次重启前 kubelet 的等待秒数（seq）
+  labs.k4_hpa_desired                     HPA 一次同步的期望副本数（int）
+  labs.k5_pdb_allowed                     minAvailable 2 时两次驱逐各是否允许（seq）
+  labs.k5_pdb_refusal_status              被 PDB 拒绝的驱逐的 HTTP 状态码（int）
+  labs.k6_statefulset_kept                删除 StatefulSet 的 Pod 后保持不变的属性（dict）
+  labs.redis_failover_window              由实测写入日志得出的故障转移窗口（number）
 """

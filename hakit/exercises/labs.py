@@ -80,7 +80,7 @@ def _kube_checks():
 
 @exercise(
     "labs.k1_quorum_prediction",
-    question="3 个控制面节点（stacked etcd）停掉 k 个（k = 0…3）之后集群还能写入吗？填字典 {k: True/False}。",
+    question="3 个控制平面节点（stacked etcd）停掉 k 个（k = 0…3）之后集群还能写入吗？填字典 {k: True/False}。",
     kind="dict",
     params={"members": 3},
     wrong_answers=[{0: True, 1: False, 2: False, 3: False}, {0: True, 1: True, 2: True, 3: False}, None],
@@ -141,7 +141,7 @@ def _k5_allowed(replicas: int, min_available: int) -> list:
 
 @exercise(
     "labs.k5_pdb_refusal_status",
-    question="PDB 不允许的那次驱逐，API server 返回的 HTTP 状态码是多少？",
+    question="PDB 不允许的那次驱逐，API 服务器返回的 HTTP 状态码是多少？",
     kind="int",
     params={},
     wrong_answers=[403, 409, None],

@@ -177,7 +177,7 @@ def _iptables_rules() -> int:
     question="按 kubeadm 的高可用拓扑文档，外部 (external) etcd 拓扑至少需要多少台主机来运行控制平面节点与 etcd 成员（不计工作节点和负载均衡器）？",
     kind="int",
     wrong_answers=[3, 5, None],
-    hint="外部拓扑把 etcd 成员与控制平面节点分开：各自至少 3 台。",
+    hint="外部拓扑把 etcd 成员与控制平面节点放在不同的主机上：两类主机各至少需要几台，见 kubeadm 文档的 External etcd topology 一节。",
     source="https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/ha-topology/",
 )
 def _external_hosts() -> int:
@@ -202,7 +202,7 @@ def _removed_mode() -> str:
     question="堆叠 (stacked) etcd 拓扑、3 个控制平面节点。最少同时坏掉几台控制平面主机，etcd 就会失去法定人数、集群不可写？",
     kind="int",
     wrong_answers=[1, 3, None],
-    hint="堆叠拓扑中每台控制平面主机上都有一个 etcd 成员：失去主机就失去成员。3 个成员的多数派是 2。",
+    hint="堆叠拓扑中每台控制平面主机上都有一个 etcd 成员：失去主机就失去成员。剩下的成员还构成多数派吗？",
     source="https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/ha-topology/",
 )
 def _stacked_quorum() -> int:

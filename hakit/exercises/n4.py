@@ -1,7 +1,8 @@
 """第 N.4 节（容器云平台高可用设计）的练习：Sentinel 的 quorum 与多数派、故障转移窗口、N−1 容错。
 
 Redis Sentinel 规则（https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/ ,
-"Quorum" 与 "Example Sentinel deployments"）：quorum 只用于判定客观下线 (ODOWN)；真正执行故障转移
+"Configuring Sentinel" 与 "Example Sentinel deployments"；领导者票数见 redis/redis 7.0.15
+``src/sentinel.c`` 第 4746–4747 行：``voters/2+1`` 且不少于 quorum）：quorum 只用于判定客观下线 (ODOWN)；真正执行故障转移
 需要一个 Sentinel 被选为 leader 并获得授权，这需要 **多数** Sentinel 进程投票；quorum 大于多数派时
 需要 quorum 个。因此能执行故障转移的最少存活 Sentinel 数 = max(quorum, ⌊n/2⌋ + 1)。
 down-after-milliseconds 默认 30000（上游 ``sentinel.conf``，勘误 E25）。

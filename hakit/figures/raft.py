@@ -81,6 +81,7 @@ def _title(tr: R.RaftTrace, title: Optional[str]) -> str:
     head = title or "Raft 时间线"
     return (f"{head}<br><sup>{c.n} 个节点，heartbeat {c.heartbeat_ms:g} ms，election timeout "
             f"{c.election_timeout_ms:g} ms，延迟 {c.delay_ms[0]:g}–{c.delay_ms[1]:g} ms，丢包 {c.loss:.0%}，"
+            f"CheckQuorum {'开' if c.check_quorum else '关'}，PreVote {'开' if c.pre_vote else '关'}，"
             f"seed {tr.seed}：{len(tr.elections)} 次选举，{len(tr.commits)} 条提交</sup>")
 
 

@@ -307,6 +307,7 @@ class LocalEtcdCluster(LabLifecycle):
 
     def restart(self, i: int, wait: bool = True, timeout: float = 10.0) -> None:
         """Start member ``i`` again with its old data dir (it rejoins as the same member)."""
+        check_seconds("timeout", timeout)  # before the member is touched
         m = self._member(i)
         if m.process.running:
             m.process.stop(timeout=3)
@@ -485,6 +486,8 @@ def measure_failover(cluster: LocalEtcdCluster, client_timeout: float = 0.25, ma
     so the client timeout does not dominate the number (design "Lab facts"). Afterwards the old
     leader is restarted and the function waits until it has rejoined.
     """
+    check_seconds("client_timeout", client_timeout)
+    check_seconds("max_wait", max_wait)
     old = cluster.wait_for_leader(timeout=max_wait)
     survivors = [i for i in cluster.alive() if i != old]
     stop = threading.Event()
@@ -584,6 +587,10 @@ def acknowledged_write_audit(
     - unknown outcome (client timeout etc.): present or absent, both are legal; we count how many
       were in fact committed (``unknown_committed``).
     """
+    if isinstance(kills, bool) or not isinstance(kills, int) or kills < 1:
+        raise ValueError(f"kills: Invalid value: {kills!r}: 必须是正整数")
+    check_seconds("between", between)
+    check_seconds("client_timeout", client_timeout)
     res = AuditResult()
     prefix = f"/audit/{uuid.uuid4().hex[:6]}/"
     stop = threading.Event()
@@ -712,8 +719,8 @@ def pause_leader_experiment(cluster: LocalEtcdCluster, pause_s: float | None = N
     """
     if pause_s is None:
         pause_s = 2 * cluster.election_timeout / 1000
-    if pause_s <= 0:
-        raise ValueError(f"pause_s: Invalid value: {pause_s!r}: 必须是正的秒数")
+    check_seconds("pause_s", pause_s)
+    check_seconds("max_wait", max_wait)
     old = cluster.wait_for_leader(timeout=max_wait)
     old_term = cluster.status(old)["raftTerm"]
     t0 = time.monotonic()
@@ -782,6 +789,7 @@ def try_etcd_args(extra: list[str], timeout: float = 3.0) -> dict:
     "returncode": int | None, "log": str}``; the process and dir are always removed.
     ``accepted`` is True when etcd is still running after ``timeout`` s (or serves /health).
     """
+    check_seconds("timeout", timeout)
     binary = require_binary("etcd", ETCD_DEBIAN_PKG, ETCD_BREW_PKG)
     with ProcessSet(name=f"{MARKER_PREFIX}flags") as ps:
         d = ps.mkdtemp(prefix=f"{MARKER_PREFIX}flags-")

@@ -6,8 +6,10 @@ through the official ``kubernetes`` Python client:
 - :func:`check_context` / :func:`is_local_context` — the context guard. A context is accepted
   only if its name looks like a local learner cluster (``kind-*``, ``k3d-*``, ``minikube``,
   ``docker-desktop``, ``rancher-desktop``, ``orbstack``) or if the environment variable
-  ``HAKIT_ALLOW_CONTEXT`` names exactly that context. The labs stop nodes and drain them: they
-  must never run against a shared or production cluster by accident.
+  ``HAKIT_ALLOW_CONTEXT`` names exactly that context. :func:`check_server` also refuses a
+  local-looking name whose API server is not on this machine (loopback or ``0.0.0.0``; for
+  ``minikube`` also an RFC 1918 / ULA address), before anything is sent. The labs stop nodes
+  and drain them: they must never run against a shared or production cluster by accident.
 - :func:`connect` -> :class:`Cluster`; raises :class:`ClusterUnavailable` (a clear Chinese message
   saying to run ``make cluster``) when there is no kubeconfig, no context or no answering API
   server. In IPython the exception renders as that message only (no traceback) through
@@ -1045,7 +1047,7 @@ def node_failure_experiment(cluster: Cluster, namespace: str, selector: str = "a
     eviction and the replacement; then start the worker again (also after an interrupt)."""
     placement = pod_nodes(cluster, namespace, selector)
     victim_pod, node = sorted(placement.items())[0]
-    tol = 300
+    tol = 300  # DefaultTolerationSeconds (kube-apiserver --default-unreachable-toleration-seconds)
     for t in cluster.core.read_namespaced_pod(victim_pod, namespace).spec.tolerations or []:
         if t.key == "node.kubernetes.io/unreachable" and t.toleration_seconds is not None:
             tol = t.toleration_seconds
@@ -1124,7 +1126,9 @@ def statefulset_identity(cluster: Cluster, namespace: str, pod: str, service: st
     pvc = cluster.core.read_namespaced_persistent_volume_claim(f"{claim}-{pod}", namespace)
     fqdn = f"{pod}.{service}.{namespace}.svc.cluster.local"
     dns = None
-    # CoreDNS caches answers (kind's Corefile: cache 30); wait until the name points at the pod
+    # kubeadm v1.36's Corefile does not cache cluster.local answers (cache 30 with disable success/
+    # denial cluster.local, kubernetes/kubernetes#128359), but the record only appears once the new
+    # Pod has its IP in the EndpointSlice: wait until the name points at the pod
     with contextlib.suppress(TimeoutError):
         def fresh() -> bool:
             nonlocal dns

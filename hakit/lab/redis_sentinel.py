@@ -173,6 +173,7 @@ class LocalRedisSentinel(LabLifecycle):
         min_replicas_max_lag: int = 10,
         start_timeout: float = 20.0,
         log: Callable[[str], None] | None = None,
+        announce_host: str = HOST,
     ):
         self.replicas = _check_int("replicas", replicas, 0, 8)
         self.sentinels = _check_int("sentinels", sentinels, 1, 9)
@@ -189,6 +190,10 @@ class LocalRedisSentinel(LabLifecycle):
         self.min_replicas_to_write = _check_int("min-replicas-to-write", min_replicas_to_write, 0)
         self.min_replicas_max_lag = _check_int("min-replicas-max-lag", min_replicas_max_lag, 1)
         self.start_timeout = check_seconds("start_timeout", start_timeout)
+        if announce_host not in (HOST, "localhost"):
+            raise ValueError(f"announce_host: Unsupported value: {announce_host!r}: 可选 {HOST!r} 或 'localhost'")
+        # "localhost" makes every instance announce a host *name*, as the Pods of the example do
+        self.announce_host = announce_host
         self.set_name = "redis-sentinel-lab"
         self._log = log
         self.ps: ProcessSet | None = None
@@ -233,7 +238,7 @@ class LocalRedisSentinel(LabLifecycle):
         return self.dir
 
     def _sentinel_addrs(self) -> str:
-        return " ".join(f"{HOST}:{self.ports[n]}" for n in self.sentinel_names)
+        return " ".join(f"{self.announce_host}:{self.ports[n]}" for n in self.sentinel_names)
 
     def redis_init_env(self, name: str, ask_sentinels: bool = True) -> dict:
         """Environment of ``redis-init.sh`` for one instance (the values the Pod spec sets).
@@ -242,14 +247,14 @@ class LocalRedisSentinel(LabLifecycle):
         and the instance starts as a master.
         """
         d = self._require_dir() / self._check_name(name, ("redis",))
-        me = f"{HOST}:{self.ports[name]}"
+        me = f"{self.announce_host}:{self.ports[name]}"
         return {
             "TEMPLATE": redis_ha.path("redis.conf"), "CONF": d / "redis.conf", "DATA_DIR": d,
-            "BIND": HOST, "REDIS_PORT": self.ports[name], "ANNOUNCE_HOST": HOST,
+            "BIND": HOST, "REDIS_PORT": self.ports[name], "ANNOUNCE_HOST": self.announce_host,
             "APPENDONLY": "no", "MIN_REPLICAS_TO_WRITE": self.min_replicas_to_write,
             "MIN_REPLICAS_MAX_LAG": self.min_replicas_max_lag, "MASTER_NAME": MASTER_NAME,
             "SENTINELS": self._sentinel_addrs() if ask_sentinels else "",
-            "FALLBACK_MASTER": f"{HOST}:{self.ports[self.redis_names[0]]}" if ask_sentinels else me,
+            "FALLBACK_MASTER": f"{self.announce_host}:{self.ports[self.redis_names[0]]}" if ask_sentinels else me,
             "ASK_ATTEMPTS": 5, "ASK_INTERVAL": 0.5,
         }
 
@@ -258,11 +263,11 @@ class LocalRedisSentinel(LabLifecycle):
         d = self._require_dir() / self._check_name(name, ("sentinel",))
         return {
             "TEMPLATE": redis_ha.path("sentinel.conf"), "SENTINEL_DIR": d, "BIND": HOST,
-            "SENTINEL_PORT": self.ports[name], "ANNOUNCE_HOST": HOST, "MASTER_NAME": MASTER_NAME,
+            "SENTINEL_PORT": self.ports[name], "ANNOUNCE_HOST": self.announce_host, "MASTER_NAME": MASTER_NAME,
             "QUORUM": self.quorum, "DOWN_AFTER_MS": self.down_after_milliseconds,
             "FAILOVER_TIMEOUT_MS": self.failover_timeout, "PARALLEL_SYNCS": self.parallel_syncs,
             "SENTINELS": self._sentinel_addrs(),
-            "FALLBACK_MASTER": f"{HOST}:{self.ports[self.redis_names[0]]}",
+            "FALLBACK_MASTER": f"{self.announce_host}:{self.ports[self.redis_names[0]]}",
         }
 
     def haproxy_init_env(self) -> dict:
@@ -273,7 +278,7 @@ class LocalRedisSentinel(LabLifecycle):
             "BIND": HOST, "HAPROXY_PORT": self.ports["haproxy"],
             "CHECK_TIMEOUT_MS": max(100, self.haproxy_inter_ms), "CHECK_INTER_MS": self.haproxy_inter_ms,
             "CHECK_FALL": self.haproxy_fall, "CHECK_RISE": self.haproxy_rise,
-            "SERVERS": " ".join(f"{n}={HOST}:{self.ports[n]}" for n in self.redis_names),
+            "SERVERS": " ".join(f"{n}={self.announce_host}:{self.ports[n]}" for n in self.redis_names),
         }
 
     def redis_argv(self, name: str) -> list[str]:

@@ -82,10 +82,12 @@ class Incident:
 #: 支付宝 2015-05-27 源文只说 “直到当日晚上 7 点 20 分” 恢复，公开报道的故障开始时间约为
 #: 17 时左右，因此按约 2 小时 20 分（140 分钟）估计——这是估计值，不是官方数字。
 INCIDENTS: tuple[Incident, ...] = (
+    # Durations are estimates (erratum E31): Alipay from press reports of about 2–2.5 h; for
+    # WeChat Pay no public report gives a duration, so the seed's 30 minutes is used as stated.
     Incident("支付宝（杭州机房光纤被挖断）", "2015-05-27", 140 * 60.0,
-             "约 17:00 至 19:20，约 140 分钟（估计值）"),
-    Incident("微信支付（与银联对接网络故障）", "2019-10-29", 30 * 60.0,
-             "源文：支付系统宕机近 30 分钟"),
+             "估计值：约 140 分钟（报道为约 2–2.5 小时，见勘误 E31）"),
+    Incident("微信支付", "2019-10-29", 30 * 60.0,
+             "原文的数字：宕机近 30 分钟（无公开来源，见勘误 E31）"),
 )
 
 

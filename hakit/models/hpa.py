@@ -354,6 +354,18 @@ def behavior(scale_down_window: int = 300, scale_up_window: int = 0,
     }
 
 
+def _timestamped(name: str, pairs: object) -> list[tuple[float, int]]:
+    """``(timestamp, count)`` pairs, validated (a finite time, an int count >= 0)."""
+    if isinstance(pairs, (str, bytes, Mapping)) or not isinstance(pairs, Sequence):
+        raise ValueError(f"{name}: Invalid value: {pairs!r}: 必须是 (时间, 数量) 二元组的列表")
+    out = []
+    for i, pair in enumerate(pairs):
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise ValueError(f"{name}[{i}]: Invalid value: {pair!r}: 必须是 (时间, 数量) 二元组")
+        out.append((_num(f"{name}[{i}].time", pair[0], minimum=None), _int(f"{name}[{i}].count", pair[1], 0)))
+    return out
+
+
 def _changed_within(period: int, events: list[tuple[float, int]], now: float) -> int:
     """[HPA] getReplicasChangePerPeriod: events strictly after now - period."""
     cutoff = now - period
@@ -403,8 +415,8 @@ def convert_desired_replicas_with_behavior_rate(
     if hi is None:
         raise ValueError("spec.maxReplicas: Required value: 必须给出 maxReplicas")
     rules = normalize_behavior(behavior)
-    up_events = [(float(t), int(n)) for t, n in scale_up_events]
-    down_events = [(float(t), int(n)) for t, n in scale_down_events]
+    up_events = _timestamped("scale_up_events", scale_up_events)
+    down_events = _timestamped("scale_down_events", scale_down_events)
     return _convert(cur, desired, lo, hi, rules["scaleUp"], rules["scaleDown"], up_events, down_events, now)
 
 
@@ -481,7 +493,7 @@ def stabilize_recommendation(current_replicas: int, recommendation: int,
     rec = _int("recommendation", recommendation, 0)
     _int("scale_up_window", scale_up_window, 0)
     _int("scale_down_window", scale_down_window, 0)
-    return _stabilize(cur, rec, [(float(t), int(r)) for t, r in history], _num("now", now, minimum=None),
+    return _stabilize(cur, rec, _timestamped("history", history), _num("now", now, minimum=None),
                       scale_up_window, scale_down_window)
 
 

@@ -634,7 +634,7 @@ SCENARIOS: dict = {
                     startupProbe=ProbeSpec(periodSeconds=10, failureThreshold=30), horizon=600.0)),
     "hang": dict(
         label="死锁 hang",
-        title="应用在 t=120 s 死锁（hang）：liveness 超时 3 次后重启容器",
+        title="应用在 t=120 s 死锁（hang）：liveness 超时 3 次后 kubelet 发 SIGTERM，30 s 宽限期后 SIGKILL 并重启",
         kwargs=dict(app=AppBehavior(startupSeconds=5.0, hangAt=120.0), livenessProbe=ProbeSpec(),
                     readinessProbe=ProbeSpec(periodSeconds=5), horizon=300.0)),
     "slow-responses": dict(

@@ -51,6 +51,7 @@ from __future__ import annotations
 import heapq
 import math
 import numbers
+import operator
 import random
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional, Union
@@ -77,8 +78,7 @@ _MAX_ENTRIES = 64         # entries per AppendEntries
 _WON, _LOST, _PENDING = range(3)
 
 
-def _arrival(entry: tuple) -> float:
-    return entry[0]
+_arrival = operator.itemgetter(0)
 
 
 def _stopped(nd, until: float) -> bool:
@@ -701,7 +701,16 @@ class _Sim:
             self.catch_up(nd, t)
         if nd.pending:                                    # lazily applied heartbeats come first
             self.flush(nd, t)
-            self.materialize(nd)
+            if nd.pending:
+                before = (nd.lead, nd.term)
+                self.step(t, nd, msg)
+                if nd.pending and (nd.role != _FOL or (nd.lead, nd.term) != before):
+                    self.materialize(nd, *before)         # no longer in step: the rest become messages
+                return
+        self.step(t, nd, msg)
+
+    def step(self, t: float, nd: _Node, msg: tuple) -> None:
+        i = nd.i
         kind, mterm, src = msg[0], msg[1], msg[2]
         if mterm > nd.term:
             if kind == _PV or kind == _RV:
@@ -960,17 +969,24 @@ class _Sim:
             if tok is None and take and talk and (not lossy or u4 >= loss):   # the response, sent at a
                 times.append(a + dmin + span * u3)
         if k:
-            nd.ref, nd.base = self.first_tick_after(nd, pend[k - 1][0]), 0
+            a, hb, ph = pend[k - 1][0], self.hb, nd.phase      # electionElapsed = 0 at the last arrival
+            j = int((a - ph) // hb) + 1
+            if j < 1 or ph + j * hb <= a or ph + (j - 1) * hb > a:
+                j = self.first_tick_after(nd, a)
+            nd.ref, nd.base = j, 0
             del pend[:k]
 
-    def materialize(self, nd: _Node) -> None:
-        """Queue the heartbeats still in flight to ``nd`` as ordinary messages (their responses, if
-        already queued, are withdrawn: the ordinary heartbeat answers for itself)."""
+    def materialize(self, nd: _Node, lead: Optional[int] = None, term: Optional[int] = None) -> None:
+        """Queue the heartbeats still in flight to ``nd`` (from ``lead`` in ``term``, by default its
+        current ones) as ordinary messages; their responses, if already queued, are withdrawn (the
+        ordinary heartbeat answers for itself)."""
+        lead = nd.lead if lead is None else lead
+        term = nd.term if term is None else term
         for a, commit, u3, u4, tok in nd.pending:
             if tok:
                 tok[0] = False
             self.seq += 1
-            heapq.heappush(self.heap, (a, _E_MSG, self.seq, nd.i, (_HB, nd.term, nd.lead, commit, u3, u4)))
+            heapq.heappush(self.heap, (a, _E_MSG, self.seq, nd.i, (_HB, term, lead, commit, u3, u4)))
         nd.pending = []
 
     def requeue_responses(self, nd: _Node, leader: _Node) -> None:

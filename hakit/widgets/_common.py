@@ -108,9 +108,15 @@ def show(widget: W.Widget) -> None:
     import os
 
     name = getattr(widget, "_hakit_panel", None)
-    if os.environ.get("HAKIT_BOOK_BUILD") == "1" and name:
-        from hakit.panels.browser import panel_html
-
-        display(HTML(panel_html(name)))
-    else:
+    if not name:
         display(widget)
+        return
+    from hakit.panels.browser import panel_html
+
+    if os.environ.get("HAKIT_BOOK_BUILD") == "1":
+        display(HTML(panel_html(name)))
+        return
+    # JupyterLab renders the widget; the live panel's HTML rides along as the fallback, so an
+    # output executed outside the book build (a reused execution cache) still carries it.
+    bundle = widget._repr_mimebundle_()
+    display({**bundle, "text/html": panel_html(name)}, raw=True)
