@@ -33,8 +33,12 @@ def chapter_pages(html: Path) -> list[Path]:
 
 def _main(page: Path) -> BeautifulSoup:
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    main = soup.find("main") or soup.find(id="main-content") or soup.body
-    for tag in main.find_all(["script", "style"]):
+    main = soup.select_one("article.bd-article") or soup.find("main") or soup.body
+    # scripts, and the theme's navigation (prev/next links, in-page table of contents), which
+    # repeat other pages' titles out of context
+    for tag in main.find_all(["script", "style", "nav"]):
+        tag.decompose()
+    for tag in main.select(".prev-next-area, .bd-toc, .header-article, .headerlink"):
         tag.decompose()
     return main
 
@@ -67,7 +71,8 @@ def scaffolding_found(text: str) -> dict[str, list[str]]:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """Without white space and markdown emphasis, so *ApiServer* in the seed matches ApiServer."""
+    return re.sub(r"[\s*`]+", "", text)
 
 
 def banned_terms(text: str, seed: str, rules: list[dict]) -> list[str]:

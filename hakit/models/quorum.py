@@ -2,11 +2,11 @@
 
 来源：
 
-* etcd FAQ https://etcd.io/docs/v3.5/faq/ ："Why an odd number of cluster members?"——
+* etcd FAQ https://etcd.io/docs/v3.6/faq/ ："Why an odd number of cluster members?"——
   n 个成员的集群需要多数派 ``floor(n/2)+1`` 才能工作；把 3 个成员加到 4 个，多数派从 2
   变成 3，可容忍的故障数仍是 1，偶数成员不增加容错，反而多一个可能故障的成员。
-  "What is maximum cluster size?"——建议最多 7 个成员（5 个最常见），成员越多，
-  每次写入要复制到的成员越多，写性能越差。
+  "What is maximum cluster size?"——集群大概不应超过 7 个成员（FAQ 举 Google Chubby 的
+  5 个成员为例）；成员越多，每次写入要复制到的成员越多，写性能越差。
 * Raft 论文（Ongaro & Ousterhout, "In Search of an Understandable Consensus Algorithm",
   §5.3 Log replication）：领导者 (leader) 把日志条目复制到多数派服务器后即可提交
   (commit)；领导者自己的持久化也算一票。这是多数派复制，不是两阶段提交。

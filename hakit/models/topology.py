@@ -776,7 +776,7 @@ def failure_points(app_replicas: int = 3, policy: str = "none",
         raise ValueError(f"topologyKey: Unsupported value: {topology_key!r}: 这张图支持的取值为 {', '.join(allowed)}")
     g = new_graph("Kubernetes 中的潜在故障点")
     hosts = _dc_hosts(g, ["A", "B"], 2)
-    add(g, "control-plane", "app", label="集群控制平面（apiserver + etcd）", layer=7)
+    add(g, "control-plane", "app", label="集群控制平面（kube-apiserver + etcd）", layer=7)
     for dc, hs in hosts.items():
         for h in hs:
             for j in (1, 2):
