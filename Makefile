@@ -25,6 +25,7 @@ sysdeps:
 ## Build the HTML book into _build/html (warnings are errors) and print the page to open; first
 ## install the pinned browser runtime of the live panels (npm ci: Pyodide; pip download: wheels).
 book: $(STAMP)
+	@bash tools/sysdeps.sh book
 	$(BIN)/python tools/browser_assets.py
 	$(BIN)/python tools/build_book.py
 
@@ -33,6 +34,7 @@ book: $(STAMP)
 ## The system packages it needs (Chromium, CJK fonts, etcd, Redis, HAProxy) are installed with apt on
 ## Debian/Ubuntu (sudo when not root) by tools/sysdeps.sh; elsewhere it names them and stops.
 test: sysdeps $(STAMP)
+	@bash tools/sysdeps.sh book
 	$(BIN)/python -m pytest -q tests book labs --nbval-lax --nbval-current-env --nbval-cell-timeout=600 --timeout=1800
 
 ## JupyterLab on the course (live widgets, labs).

@@ -296,3 +296,60 @@ def test_widget_callback_and_error_message():
     with pytest.raises(ValueError, match="livenessProbe.failureThreshold: Invalid value: 0"):
         render_probes(**{**LARGEST, "failureThreshold": 0})
     assert probes_panel().children
+
+
+# ---- boundaries (mutation survivors) ------------------------------------------------------------
+
+def test_records_are_frozen_and_defaults():
+    from hakit.models.probes import ContainerRun, ProbeResult
+    for obj, name in ((ProbeSpec(), "periodSeconds"), (AppBehavior(), "startupSeconds"),
+                      (ProbeResult(0.0, "liveness", True, "ok", 0), "time"),
+                      (ContainerRun(0, 0.0, None, "horizon", 0.0), "start")):
+        with pytest.raises(Exception):
+            setattr(obj, name, 1)
+    assert ProbeResult(0.0, "liveness", True, "ok", 0).duration == 0.0
+    assert simulate().horizon == 300.0
+
+
+@pytest.mark.parametrize("app, fragment", [
+    (AppBehavior(startupSeconds=None), "startupSeconds"),
+    (AppBehavior(hangAt=-1), "hangAt"),
+    (AppBehavior(crashAfterSeconds=0), "crashAfterSeconds"),
+    (AppBehavior(readinessFailIntervals=((5, 1),)), "readinessFailIntervals"),
+    (AppBehavior(readinessFailIntervals=("ab",)), "readinessFailIntervals"),
+    (AppBehavior(readinessFailIntervals=((1, 2, 3),)), "readinessFailIntervals"),
+    (AppBehavior(responseSeconds=lambda t: -1), "responseSeconds"),
+    (AppBehavior(responseSeconds=lambda t: float("nan")), "responseSeconds"),
+])
+def test_app_behavior_is_validated(app, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        simulate(app, livenessProbe=ProbeSpec(), readinessProbe=ProbeSpec(), horizon=30)
+
+
+def test_response_exactly_at_timeout_succeeds():
+    tl = simulate(AppBehavior(responseSeconds=1.0), livenessProbe=ProbeSpec(), horizon=30)
+    assert [p.reason for p in tl.probes] == ["ok"] * 4
+    tl = simulate(AppBehavior(responseSeconds=lambda t: 0.0), livenessProbe=ProbeSpec(), horizon=30)
+    assert all(p.success and p.duration == 0.0 for p in tl.probes)
+
+
+def test_states_and_runs():
+    tl = simulate(**scenario("slow-start-with-startup"))
+    assert tl.states == [(0.0, 90.05, "starting"), (90.05, 600.0, "running")]
+    hang = simulate(**scenario("hang"))
+    assert hang.states == [(0.0, 300.0, "running")]            # the restart at 171 s is immediate
+    crash = simulate(AppBehavior(crashAfterSeconds=50), horizon=50)
+    assert crash.states == [(0.0, 50.0, "running")]              # nothing of zero length at the horizon
+    loop = simulate(**scenario("slow-start-no-startup"))
+    assert [r.index for r in loop.runs] == list(range(len(loop.runs)))
+    assert {p.container for p in loop.probes} == set(range(len(loop.runs)))
+    # kills at 20 s (restart at once), 50 s (wait 10 s), 80 s (wait 20 s)
+    assert loop.states[:3] == [(0.0, 50.0, "running"), (50.0, 60.0, "restarting"), (60.0, 80.0, "running")]
+
+
+def test_a_probe_of_an_exited_container_is_ignored():
+    # the probe started at 10 s (hung, 5 s timeout) ends at 15 s, after the crash at 12 s and the
+    # immediate restart: its failure must not count against the new container
+    tl = simulate(AppBehavior(hangAt=10, crashAfterSeconds=12),
+                  livenessProbe=ProbeSpec(periodSeconds=10, timeoutSeconds=5, failureThreshold=1), horizon=40)
+    assert [(r.index, r.end, r.reason) for r in tl.runs] == [(0, 12.0, "crash"), (1, 24.0, "crash"), (2, None, "horizon")]

@@ -506,3 +506,51 @@ def test_new_replica_set_is_created_with_new_rs_new_replicas():
 def test_until_includes_an_event_at_that_time():
     assert R.simulate(10, 3, 2, until=10).steps[-1].time == 10.0
     assert R.simulate(10, 3, 2, until=9.99).steps[-1].time == 0.0
+
+
+_FIELDS = ("old_replicas", "new_replicas", "old_ready", "old_not_ready", "old_available", "new_ready",
+           "new_not_ready", "new_available", "total_pods", "available", "progressing", "progressing_reason",
+           "available_condition", "rolled_back")
+
+
+def _table(r):
+    return [(s.time,) + tuple(getattr(s, k) for k in _FIELDS) for s in r.steps]
+
+
+def test_every_step_field_min_ready_seconds():
+    # checked by hand against rolling.go: t=0 create 3 and scale old 10→8 (maxScaledDown 13−8−3),
+    # then new 3→5; t=10 ready, not yet available; t=15 available: old 8→3, new 5→10; t=25 the
+    # second wave ready; t=30 available: old 3→0, then Progressing NewReplicaSetAvailable.
+    T, RU, A = "True", "ReplicaSetUpdated", "NewReplicaSetAvailable"
+    assert _table(R.simulate(10, 3, 2, startup_seconds=10, min_ready_seconds=5)) == [
+        (0.0, 8, 3, 8, 0, 8, 0, 3, 0, 11, 8, T, "NewReplicaSetCreated", T, False),
+        (0.0, 8, 5, 8, 0, 8, 0, 5, 0, 13, 8, T, RU, T, False),
+        (10.0, 8, 5, 8, 0, 8, 5, 0, 0, 13, 8, T, RU, T, False),
+        (15.0, 3, 5, 3, 0, 3, 5, 0, 5, 8, 8, T, RU, T, False),
+        (15.0, 3, 10, 3, 0, 3, 5, 5, 5, 13, 8, T, RU, T, False),
+        (25.0, 3, 10, 3, 0, 3, 10, 0, 5, 13, 8, T, RU, T, False),
+        (30.0, 0, 10, 0, 0, 0, 10, 0, 10, 10, 10, T, RU, T, False),
+        (30.0, 0, 10, 0, 0, 0, 10, 0, 10, 10, 10, T, A, T, False),
+    ]
+
+
+def test_rollback_cleans_the_not_ready_pod_first():
+    # 10 replicas, maxSurge 1, maxUnavailable 0; revision 2 has pods from t=0, 10, 20 when the
+    # rollback comes at t=25: cleanupUnhealthyReplicas removes 1 (maxScaledDown 11−10−0) and the
+    # ReplicaSet controller deletes the not-ready pod (created at 20), keeping the two ready ones.
+    rows = {(t, old, new, nr, nnr) for t, old, new, _or, _onr, _oa, nr, nnr, *_ in _table(
+        R.simulate(10, 1, 0, startup_seconds=10, rollback_at=25))}
+    assert (20.0, 8, 3, 2, 1) in rows              # before: 2 ready, 1 not ready
+    assert (25.0, 8, 2, 2, 0) in rows              # after the cleanup: both left are ready
+    r = R.simulate(10, 1, 0, startup_seconds=10, rollback_at=25)
+    assert r.complete and r.completed_at == 45.0 and r.steps[-1].rolled_back
+    assert [s.new_replicas for s in r.steps if s.time == 35.0] == [1, 1]
+
+
+def test_small_cases():
+    assert R.cleanup_unhealthy_replicas(1, 0, 1) == 1
+    zero = R.simulate(0)
+    assert zero.complete and zero.completed_at == 0.0
+    d = R.simulate(10, 3, 2).as_dict()
+    assert d["replicas"] == 10 and len(d["steps"]) == 6 and d["steps"][0]["new_replicas"] == 3
+    assert "steps" in d and d["steps"][-1]["progressing_reason"] == "NewReplicaSetAvailable"

@@ -201,7 +201,7 @@ def test_widgets_errors_are_value_errors():
         W.render_chain(3, "5")
     with pytest.raises(ValueError):
         W.render_chain(3, "a")
-    assert list(W.render_chain(4, "0, 2").data[0].text) == ["未就绪", "1/2", "未就绪", "1/2"]
+    assert list(W.render_chain(4, "0, 2").data[0].text) == ["未就绪：不在链中", "1/2", "未就绪：不在链中", "1/2"]
 
 
 def test_chain_figure_for_any_endpoints():

@@ -2,7 +2,7 @@
 
 带参数的练习由实验把实测值传给 ``check``，例如
 ``check("labs.failover_budget_share", answer, failover_s=measured)``；注册时的 ``params``
-只是测试用的示例值。事实依据见 design.md 的 “Lab facts”（本机用 Debian etcd 3.4、Redis 7.0 实测）。
+只是测试用的示例值。事实依据写在各练习旁的注释里（上游文档），本机实验用的是 Debian 12 的 etcd 3.4.23 与 Redis 7.0.15。
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _minority_write() -> bool:
     return q.has_quorum(3, 1)
 
 
-# etcd API: https://etcd.io/docs/v3.5/learning/api_guarantees/ (serializable reads are served locally).
+# etcd API: https://etcd.io/docs/v3.4/learning/api_guarantees/ (serializable reads are served locally).
 @exercise(
     "labs.etcd_minority_serializable_read",
     question="同上，只剩 1 个成员时，带 `--consistency=s`（serializable）的读请求能得到回答吗？（True/False）",
@@ -49,7 +49,7 @@ def _budget_share(failover_s: float) -> float:
 # Redis WAIT: https://redis.io/docs/latest/commands/wait/ returns the number of replicas that acknowledged.
 @exercise(
     "labs.redis_wait_zero",
-    question="在 master 上执行 SET 后 `WAIT 1 100` 返回 0。这次写入已经确认复制到至少一个副本了吗？（True/False）",
+    question="在主库（master）上执行 SET 后 `WAIT 1 100` 返回 0。这次写入已经确认复制到至少一个副本了吗？（True/False）",
     kind="bool",
     wrong_answers=[True, None],
     hint="WAIT 返回的是在超时前确认了这次写入的副本个数。",
@@ -60,7 +60,7 @@ def _wait_zero() -> bool:
 
 @exercise(
     "labs.old_master_role_after_empty_restart",
-    question="旧 master 以空配置重启后（还没被 Sentinel 降级），`INFO replication` 里的 role 是什么？填一个英文单词。",
+    question="旧主库（master）以空配置重启后（还没被 Sentinel 降级），`INFO replication` 里的 role 是什么？填一个英文单词。",
     kind="str",
     wrong_answers=["slave", "replica", None],
     hint="重启的进程不知道自己已被替换：没有 replicaof 配置的 redis-server 以什么角色启动？",
@@ -121,7 +121,7 @@ def _k3_backoff() -> list:
     kind="int",
     params={"current_replicas": 2, "current_value": 90, "target_value": 50},
     wrong_answers=[3, 2, None],
-    hint="desiredReplicas = ⌈currentReplicas × currentMetricValue / desiredMetricValue⌉（比值在容差 0.1 以内时不变）。",
+    hint="desiredReplicas = ⌈currentReplicas × currentMetricValue / desiredMetricValue⌉（比值与 1 的偏差在容忍度 0.1 以内时不变）。",
 )
 def _k4_hpa(current_replicas: int, current_value: float, target_value: float) -> int:
     return _kube_checks().hpa_desired(current_replicas, current_value, target_value)
@@ -168,12 +168,12 @@ def _k6_kept() -> dict:
 # ------------------------------------------------------------------ Redis Sentinel lab (measured)
 @exercise(
     "labs.redis_failover_window",
-    question="从写入日志 runs[0][\"writes\"]（每条 (kill 之后的秒数, 是否成功, 由哪个实例确认)）算出写入不可用窗口：kill 之后第一次由新 master 确认写入的时刻（秒）。",
+    question="从写入日志 runs[0][\"writes\"]（每条 (kill 之后的秒数, 是否成功, 由哪个实例确认)）算出写入不可用窗口：kill 之后第一次由新主库确认写入的时刻（秒）。",
     kind="number", abs_tol=1e-6,
     params={"writes": [(0.01, False, None), (0.8, False, None), (2.4, True, "redis-1"), (2.45, True, "redis-1")],
             "old": "redis-0"},
     wrong_answers=[0.01, 0.8, None],
-    hint="要找的不是第一次失败，而是第一条“成功、且确认它的不是旧 master”的记录。",
+    hint="要找的不是第一次失败，而是第一条“成功、且确认它的不是旧主库”的记录。",
 )
 def _redis_window(writes, old: str) -> float:
     return next(float(t) for t, ok, served in writes if ok and served != old)

@@ -67,7 +67,7 @@ def _startup() -> float:
 
 @exercise(
     "n3.startup_failure_threshold",
-    question="应用最坏情况下需要 250 秒才能启动。startupProbe 的 periodSeconds=10，按 failureThreshold × periodSeconds ≥ 最坏启动时间，failureThreshold 至少设为多少？",
+    question="应用最坏情况下需要 250 秒才能启动。startupProbe 的 periodSeconds=10，按官方文档的估算（failureThreshold × periodSeconds ≥ 最坏启动时间），failureThreshold 至少设为多少？",
     kind="int",
     wrong_answers=[24, 250, None],
     hint="failureThreshold ≥ 最坏启动时间 ÷ periodSeconds，结果向上取整。",

@@ -385,10 +385,15 @@ class _ProbeSim:
         heapq.heappush(self.heap, (t, ev, _KIND_ORDER.get(kind, 0), self.seq, kind, payload))
 
     def set_state(self, t: float, new: str) -> None:
-        if new != self.state:
-            if t > self.state_since:
-                self.tl.states.append(StateSegment(self.state_since, t, self.state))
-            self.state, self.state_since = new, t
+        if new == self.state:
+            return
+        if t > self.state_since:
+            self.tl.states.append(StateSegment(self.state_since, t, self.state))
+        self.state, self.state_since = new, t
+        last = self.tl.states[-1] if self.tl.states else None
+        if last is not None and last.state == new and last.end == t:   # an instant restart: one segment
+            self.tl.states.pop()
+            self.state_since = last.start
 
     def update_ready(self, t: float) -> None:
         """Ready = running and started and (readiness result success, or no readiness probe)."""

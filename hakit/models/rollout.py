@@ -345,6 +345,16 @@ class Step:
     available_condition: str  # "True" (MinimumReplicasAvailable) / "False" (MinimumReplicasUnavailable)
     rolled_back: bool = False
 
+    @property
+    def progressing_status(self) -> str:
+        """The Progressing condition's status (the field ``progressing`` keeps its old name)."""
+        return self.progressing
+
+    @property
+    def available_status(self) -> str:
+        """The Available condition's status (``available_condition``)."""
+        return self.available_condition
+
     def as_dict(self) -> dict:
         return asdict(self)
 

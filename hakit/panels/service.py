@@ -27,16 +27,7 @@ def render_chain(n: int = 3, unready: str = ""):
     if missing:
         raise ValueError(f"unready: Invalid value: {missing}: 只有 pod-0 到 pod-{n - 1}")
     eps = S.endpoint_slice([(f"pod-{i}", f"10.244.1.{10 + i}", i not in bad) for i in range(n)])
-    rules = S.kube_svc_rules(eps)
-    shares = S.endpoint_shares(rules)
-    fig = FS.kube_svc_figure(n_grid=(n,), n=n, unready_choices=())
-    fig.data[0].y = [float(shares.get(e.pod, 0)) for e in eps]
-    fig.data[0].text = [f"{shares[e.pod]}" if e.pod in shares else "未就绪" for e in eps]
-    fig.data[0].marker.color = ["#43a047" if e.pod in shares else "#bdbdbd" for e in eps]
-    fig.layout.annotations[0].text = "<br>".join(S.iptables_save(eps)[:1 + len(rules)]).replace(" -m comment --comment \"default/web:http\"", "")
-    fig.layout.annotations[0].font.size = 9
-    fig.update_layout(sliders=[], updatemenus=[])
-    return fig
+    return FS.kube_svc_chain_figure(eps)
 
 
 def render_statefulset(replicas: int = 3, delete: int = 1, name: str = "web", service: str = "nginx"):

@@ -5,7 +5,7 @@
 # 版本写在这里和 hakit/versions.py，测试检查两处一致。
 # 环境变量：KIND_NODE_IMAGE=kindest/node:vX.Y.Z  换用别的节点镜像（离开课程的目标版本，实验文字可能不再准确）
 #           HAKIT_KIND_ANY_VERSION=1              允许用 v0.32.0 以外的 kind（同上）
-#           HAKIT_KIND_WAIT=180s                  等待控制面就绪的时长
+#           HAKIT_KIND_WAIT=180s                  等待控制平面就绪的时长
 set -euo pipefail
 
 KIND_VERSION="v0.32.0"
