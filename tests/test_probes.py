@@ -353,3 +353,18 @@ def test_a_probe_of_an_exited_container_is_ignored():
     tl = simulate(AppBehavior(hangAt=10, crashAfterSeconds=12),
                   livenessProbe=ProbeSpec(periodSeconds=10, timeoutSeconds=5, failureThreshold=1), horizon=40)
     assert [(r.index, r.end, r.reason) for r in tl.runs] == [(0, 12.0, "crash"), (1, 24.0, "crash"), (2, None, "horizon")]
+
+
+def test_worker_is_on_hold_after_a_kill():
+    # worker.go: onHold after a liveness failure until a new container; the hung container
+    # still runs for the 30 s grace period but is not probed again
+    hang = simulate(**scenario("hang"))
+    assert [p.time for p in hang.probes_of("liveness") if 141 < p.time < 171] == []
+    assert [p.time for p in hang.probes_of("liveness") if 171 <= p.time < 200] == [180, 190]
+
+
+def test_probe_phase_defaults_to_zero_for_unnamed_kinds():
+    tl = simulate(AppBehavior(), livenessProbe=ProbeSpec(), readinessProbe=ProbeSpec(), horizon=15,
+                  probe_phase={"liveness": 3})
+    assert [(p.kind, p.time) for p in tl.probes] == [("readiness", 0.0), ("liveness", 3.0),
+                                                     ("readiness", 10.0), ("liveness", 13.0)]

@@ -138,7 +138,10 @@ def test_dns_names():
     assert S.service_fqdn("web", cluster_domain="corp.example") == "web.default.svc.corp.example"
     assert S.pod_fqdn("web-0", "nginx") == "web-0.nginx.default.svc.cluster.local"
     assert S.pod_fqdn("0-web", "nginx") == "0-web.nginx.default.svc.cluster.local"   # 主机名可以数字开头（RFC 1123）
-    for bad in ("Web", "-web", "web_1", "a" * 64, "", "1web"):                       # Service 名：RFC 1035
+    assert S.service_fqdn("1web") == "1web.default.svc.cluster.local"   # v1.36: RFC 1123 (#136389)
+    with pytest.raises(ValueError, match="RFC 1035"):
+        S.validate_dns_label("1web", rfc1035=True)                          # v1.35 and older
+    for bad in ("Web", "-web", "web_1", "a" * 64, ""):                      # Service 名：RFC 1123
         with pytest.raises(ValueError):
             S.service_fqdn(bad)
 

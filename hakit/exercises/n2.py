@@ -1,6 +1,6 @@
 """第 N.2 节（Kubernetes 集群高可用）的练习：多数派、容错数、偶数规模、分区、集群可用性。
 
-期望答案由 :mod:`hakit.models.quorum` 计算。勘误 1：多数派是 ⌊n/2⌋+1，(n−1)/2 是容错数
+期望答案由 :mod:`hakit.models.quorum` 计算。勘误 E01：多数派是 ⌊n/2⌋+1，(n−1)/2 是容错数
 （etcd FAQ: https://etcd.io/docs/v3.6/faq/#what-is-failure-tolerance ）。
 """
 from __future__ import annotations
@@ -135,7 +135,7 @@ def _lease_takeover_latest() -> float:
 
 @exercise(
     "n2.leader_stepdown",
-    question="默认参数下（renewDeadline 10 s、retryPeriod 2 s），一个连不上 API server 的 kube-controller-manager 领导者在最后一次成功续约后多少秒放弃领导？",
+    question="默认参数下（renewDeadline 10 s、retryPeriod 2 s），一个连不上 API 服务器的 kube-controller-manager 领导者在最后一次成功续约后多少秒放弃领导？",
     kind="number",
     wrong_answers=[10, 15, None],
     hint="续约每 retryPeriod 开始一轮，每一轮在 renewDeadline 内重试；整轮失败才放弃。",
@@ -174,7 +174,7 @@ def _iptables_rules() -> int:
 
 @exercise(
     "n2.external_etcd_min_hosts",
-    question="按 kubeadm 的高可用拓扑文档，外部 (external) etcd 拓扑至少需要多少台主机来运行控制平面节点与 etcd 成员（不计工作节点和负载均衡器）？",
+    question="按 kubeadm 的高可用拓扑文档，外部 (external) etcd 拓扑至少需要多少台主机来运行控制平面节点与 etcd 成员（不计 Worker 节点和负载均衡器）？",
     kind="int",
     wrong_answers=[3, 5, None],
     hint="外部拓扑把 etcd 成员与控制平面节点放在不同的主机上：两类主机各至少需要几台，见 kubeadm 文档的 External etcd topology 一节。",

@@ -24,7 +24,7 @@ def quorum_figure(observations: Sequence[Mapping], predicted: Mapping[int, bool]
                     name="观测：写入成功", marker=dict(symbol="diamond", size=16, color="#08519c"))
     fig.add_scatter(x=labels, y=[0.9 if o["read_ok"] else -0.1 for o in observations], mode="markers",
                     name="观测：一致性读成功", marker=dict(symbol="circle-open", size=14, color="#e6550d"))
-    fig.update_layout(template=TEMPLATE, title="控制面节点逐个停机：法定人数预测 vs. API 观测",
+    fig.update_layout(template=TEMPLATE, title="控制平面节点逐个停机：法定人数预测 vs. API 观测",
                       yaxis=dict(tickvals=[0, 1], ticktext=["失败", "成功"], range=[-0.3, 1.3]),
                       xaxis_title="步骤", legend=dict(orientation="h", y=-0.25))
     return fig

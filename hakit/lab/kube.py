@@ -115,7 +115,7 @@ def check_context(name: Optional[str], environ: Optional[dict] = None) -> str:
     if allowed:
         extra = f"（{ALLOW_ENV} 当前是 {allowed!r}，与 {name!r} 不完全相同，所以不算允许。）"
     raise ContextRefused(
-        f"拒绝连接 context {name!r}：它不像是本机的实验集群。本实验会停掉节点、驱逐 Pod、删除命名空间，"
+        f"拒绝连接 context {name!r}：它不像是本机的实验集群。本实验会停掉节点、驱逐 Pod、删除名字空间，"
         f"只允许在本机集群上做（context 名为 kind-*、k3d-*、minikube、docker-desktop、"
         f"rancher-desktop 或 orbstack）。{extra}"
         f"如果你确认 {name!r} 是一个可以随意破坏的练习集群，设置环境变量 {ALLOW_ENV}={name} "
@@ -162,7 +162,7 @@ def check_server(name: str, server: Optional[str], environ: Optional[dict] = Non
         return name
     if is_local_context(name) and not server_is_on_this_machine(name, server):
         raise ContextRefused(
-            f"拒绝连接 context {name!r}：名字像本机集群，API server 却是 {server!r}，不在本机"
+            f"拒绝连接 context {name!r}：名字像本机集群，API 服务器 却是 {server!r}，不在本机"
             f"（kind、k3d 只应是 127.0.0.1 或 localhost；minikube 还可以是它的私有地址）。"
             f"本实验会停掉节点、驱逐 Pod，不能在别人的集群上做。如果你确认它可以随意破坏，"
             f"设置环境变量 {ALLOW_ENV}={name} 后重启内核。")
@@ -217,7 +217,7 @@ def connect(context: Optional[str] = None, *, kubeconfig: Optional[str] = None,
     except Exception as exc:
         api.close()
         raise ClusterUnavailable(
-            f"context {name!r} 的 API server（{cfg.host}）在 {timeout:g} 秒内没有应答"
+            f"context {name!r} 的 API 服务器（{cfg.host}）在 {timeout:g} 秒内没有应答"
             f"（{type(exc).__name__}）。集群可能没有启动：Docker 是否在运行？"
             f"用 `kind get clusters` 看集群是否还在。" + MAKE_CLUSTER_HINT) from None
     return Cluster(api=api, context=name, server=cfg.host, version=version.git_version)
@@ -400,12 +400,12 @@ class Cluster:
             existing = self.core.read_namespace(name)
             labels = (existing.metadata.labels or {}) if existing.metadata else {}
             if labels.get(LAB_LABEL) != name:
-                raise RuntimeError(f"命名空间 {name} 已存在但不是本实验创建的（没有标签 {LAB_LABEL}={name}），"
+                raise RuntimeError(f"名字空间 {name} 已存在但不是本实验创建的（没有标签 {LAB_LABEL}={name}），"
                                    f"不会去动它；请换一个名字或自己确认后删除它")
             if not (existing.status and existing.status.phase == "Terminating"):
                 self.core.delete_namespace(name)
             self.wait_for(lambda: self._namespace_gone(name), timeout=timeout,
-                          what=f"上次留下的命名空间 {name} 删除完毕")
+                          what=f"上次留下的名字空间 {name} 删除完毕")
             self.core.create_namespace(body)
         try:
             yield name
@@ -442,7 +442,7 @@ class Cluster:
             except Exception:
                 pass
             time.sleep(1.0)
-        print(f"命名空间 {name} 在 {timeout:g} 秒内还没删完（仍在 Terminating）；"
+        print(f"名字空间 {name} 在 {timeout:g} 秒内还没删完（仍在 Terminating）；"
               f"稍后可用 `kubectl get ns {name}` 查看。")
         return False
 
@@ -739,7 +739,7 @@ def api_step(cluster: Cluster, namespace: str, stopped: int, *, settle: float = 
              tries: int = 3, timeout: float = 4.0) -> dict:
     """Wait ``settle`` s, then probe the API ``tries`` times; a probe kind counts as ok if most
     tries succeeded. Returns ``{"stopped", "read_ok", "cached_read_ok", "write_ok", "errors"}``."""
-    bar = _Progress(f"停掉 {stopped} 个控制面节点后等待 {settle:g} s 再观测", settle)
+    bar = _Progress(f"停掉 {stopped} 个控制平面节点后等待 {settle:g} s 再观测", settle)
     t0 = _now()
     while _now() - t0 < settle:
         bar.update("")
@@ -762,7 +762,7 @@ def control_plane_experiment(cluster: Cluster, namespace: str, *, settle: float 
     """
     cps = control_plane_containers(cluster)
     if len(cps) < 3:
-        raise ValueError(f"需要 3 个控制面节点（kind-ha.yaml），只找到 {cps}：用 `make cluster` 创建 HA 集群")
+        raise ValueError(f"需要 3 个控制平面节点（kind-ha.yaml），只找到 {cps}：用 `make cluster` 创建 HA 集群")
     observations = [api_step(cluster, namespace, 0, settle=0)]
     # never stop the first node last: keep the original bootstrap node up
     victims = [cps[-1], cps[-2]]
@@ -1171,7 +1171,7 @@ def main(argv: Optional[list] = None) -> int:
         return 2
     try:
         with connect() as c:
-            print(f"可用：context {c.context}，API server {c.server}，Kubernetes {c.version}")
+            print(f"可用：context {c.context}，API 服务器 {c.server}，Kubernetes {c.version}")
         return 0
     except (ClusterUnavailable, ContextRefused) as exc:
         print(str(exc))

@@ -74,7 +74,7 @@ def check_control_plane_observations(observations: Sequence[Mapping], members: i
         seen.add(k)
     for k in (1, 2):
         if k not in seen:
-            _fail(f"缺少停掉 {k} 个控制面节点时的观测。")
+            _fail(f"缺少停掉 {k} 个控制平面节点时的观测。")
     last = observations[-1]
     if int(last["stopped"]) != 0:
         _fail("最后一条观测应在所有节点恢复之后（stopped=0）：请先恢复节点再观测。")

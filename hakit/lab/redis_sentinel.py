@@ -38,7 +38,7 @@ Semantics used here, with their sources:
   ``last_reconn_time``); ``hakit.models.sentinel.failover_timeline(after_failover=True)`` models it.
   Measured here in back-to-back kills: first ``+sdown`` at 1.78–2.05 s with down-after 2000.
 - Sentinel turns a returned instance that still claims ``role:master`` into a replica only
-  after it has reported that role for a while (``SENTINEL_PUBLISH_PERIOD*4`` = 8 s) and INFO
+  after it has reported that role for a while (``sentinel_publish_period*4`` = 8 s) and INFO
   is polled every 10 s (1 s while a failover is running) — redis/redis ``src/sentinel.c``
   (``sentinelRefreshInstanceInfo``).  Hence the ~10 s two-master window shown in the lab.
 - Replication is asynchronous; ``WAIT numreplicas timeout`` blocks until the write reached that

@@ -24,13 +24,13 @@
    ``ping_period`` + 一个周期），SDOWN 可比 ``down-after`` 早约 1 s；(b) 若重连先发生，那个 PING
    把计时起点推迟到 ``last_reconn_time + SENTINEL_PING_PERIOD``，SDOWN 可晚约 1 s。本机 8 次
    连续的 kill（实验笔记本的做法）：每次都有一个 Sentinel 在 1.86–1.99 s 进入 SDOWN，另外两个在
-   2.47–2.83 s。PING 间隔为 ``min(down-after-milliseconds, 1000)``（``SENTINEL_PING_PERIOD``；
+   2.47–2.83 s。PING 间隔为 ``min(down-after-milliseconds, 1000)``（``sentinel_ping_period``；
    ``sentinelSendPeriodicCommands``）。
 
    进程挂起或网络分区 (``failure="hang"``) 时连接不断，起点是宕机后第一个没有回复的 PING。
 2. **ODOWN 协商**（客观下线）：SDOWN 的 Sentinel 用 ``SENTINEL is-master-down-by-addr``
    询问其他 Sentinel（``sentinelAskMasterStateToOtherSentinels``：进入 SDOWN 的那个周期立即询问，
-   此后对同一个 Sentinel 要等 ``SENTINEL_ASK_PERIOD`` 1000 ms 才再问）；回复为 “已下线” 的数目加上
+   此后对同一个 Sentinel 要等 ``sentinel_ask_period`` 1000 ms 才再问）；回复为 “已下线” 的数目加上
    自己达到 ``quorum`` 即 ODOWN（``sentinelCheckObjectivelyDown``）。先进入 SDOWN 的 Sentinel 问到的
    是 “还没下线”，要 1 s 后才再问，所以**它自己的** ODOWN 会比它的 SDOWN 晚约 1 s（本机实测
    3.14–3.19 s）；但第 ``quorum`` 个进入 SDOWN 的 Sentinel 一问就得到 “已下线”，下一个周期即
@@ -110,14 +110,14 @@ __all__ = [
 
 # Sources: redis/redis src/sentinel.c at 7.4.1 (lines cited) and 7.0.15 (the Debian 12 lab binary;
 # the same values, lines +20): ``sentinel_default_down_after = 30000`` (:68),
-# ``sentinel_default_failover_timeout = 60*3*1000`` (:76), ``SENTINEL_PING_PERIOD 1000`` (:62),
+# ``sentinel_default_failover_timeout = 60*3*1000`` (:76), ``sentinel_ping_period 1000`` (:62),
 # ``sentinel_ask_period = 1000`` (:66), ``sentinel_info_period = 10000`` (:64),
 # ``sentinel_publish_period = 2000`` (:67), ``SENTINEL_MAX_DESYNC 1000`` (:83); sentinel.conf
 # (``down-after-milliseconds mymaster 30000``, ``failover-timeout mymaster 180000``).
 DOWN_AFTER_DEFAULT = 30_000  #: ``sentinel down-after-milliseconds`` 缺省值
 FAILOVER_TIMEOUT_DEFAULT = 180_000  #: ``sentinel failover-timeout`` 缺省值
-PING_PERIOD = 1000  #: ``SENTINEL_PING_PERIOD``
-ASK_PERIOD = 1000  #: ``sentinel_ask_period``（旧版宏名 ``SENTINEL_ASK_PERIOD``）
+PING_PERIOD = 1000  #: ``sentinel_ping_period``
+ASK_PERIOD = 1000  #: ``sentinel_ask_period``（旧版本中的宏名 ``SENTINEL_ASK_PERIOD``）
 INFO_PERIOD = 10_000  #: ``sentinel_info_period``（故障转移期间对副本改为 1000）
 PUBLISH_PERIOD = 2000  #: ``sentinel_publish_period``
 MAX_DESYNC = 1000  #: ``SENTINEL_MAX_DESYNC``
@@ -321,7 +321,7 @@ def failover_timeline(down_after_ms: float = DOWN_AFTER_DEFAULT, sentinels: int 
     (``samples`` 次)。``sentinels_lost`` 是随主节点一起失去的 Sentinel 个数（例如同机部署）。
 
     ``after_failover=True``：被杀的 master 是不久前（约 5 s 内）由故障转移提升的，Sentinel 到它的
-    连接在 kill 前不到 ``SENTINEL_PING_PERIOD`` 才重建（见模块说明第 1、2 条的例外）。这时
+    连接在 kill 前不到 ``sentinel_ping_period`` 才重建（见模块说明第 1、2 条的例外）。这时
     SDOWN 的区间放宽为 ``[down-after − (ping + 周期), down-after + ping + 2 个周期]``（仅 ``crash``），
     ODOWN 可以与 SDOWN 在同一周期（旧的 “已下线” 回复仍有效），于是 [最小, 最大] 变宽；典型值
     仍按连接早已建立的情形计算（模型不跟踪每条连接的重连时刻）。
@@ -386,9 +386,9 @@ def two_master_window(inter_ms: float = 2000, rise: int = 2, fall: int = 3,
     """旧主节点以空数据、``role:master`` 重启后，HAProxy 同时把流量发给两个 master 的窗口。
 
     * HAProxy：重启后 ``startup_ms`` 能通过 ``role:master`` 检查，再经 :func:`haproxy_mark_up` 标记 UP；
-    * Sentinel：每 ``reconnect_ms``（``SENTINEL_PING_PERIOD``）尝试重连，连上后立即发 INFO，记下
-      ``role_reported_time``；之后每 ``info_period_ms``（``SENTINEL_INFO_PERIOD`` 10 s）发 INFO，
-      在第一次 ``now - role_reported_time > wait_ms``（``SENTINEL_PUBLISH_PERIOD*4`` = 8 s）的 INFO
+    * Sentinel：每 ``reconnect_ms``（``sentinel_ping_period``）尝试重连，连上后立即发 INFO，记下
+      ``role_reported_time``；之后每 ``info_period_ms``（``sentinel_info_period`` 10 s）发 INFO，
+      在第一次 ``now - role_reported_time > wait_ms``（``sentinel_publish_period*4`` = 8 s）的 INFO
       回复时发送 ``REPLICAOF``（``sentinelRefreshInstanceInfo``，"+convert-to-slave"）；
     * HAProxy 再经 :func:`haproxy_mark_down` 标记它 DOWN（``shutdown-sessions`` 切断其会话）。
 

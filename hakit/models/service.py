@@ -102,8 +102,7 @@ def _int(v: object, name: str, lo: int, hi: int | None = None) -> int:
 def validate_dns_label(name: object, field_path: str = "metadata.name", rfc1035: bool = False) -> str:
     """RFC 1123 标签（命名空间名、Pod 主机名的规则）：小写字母、数字和 '-'，以字母数字开头结尾，最长 63。
 
-    ``rfc1035=True`` 时按 RFC 1035 标签检查（Service 名的规则，见
-    https://kubernetes.io/docs/concepts/services-networking/service/ ：还必须以字母开头）。
+    ``rfc1035=True`` 时按 RFC 1035 标签检查（还必须以字母开头：v1.35 及更早的 Service 名规则）。
     消息仿照 API server：``metadata.name: Invalid value: "Web": a lowercase RFC 1123 label ...``。
     """
     if not isinstance(name, str) or not name:
@@ -124,9 +123,19 @@ def _domain(cluster_domain: object) -> str:
     return cluster_domain
 
 
+# Service names: RFC 1123 labels in v1.36 (feature gate RelaxedServiceNameValidation, beta and on by
+# default since v1.36, kubernetes/kubernetes#136389, KEP-5311); RFC 1035 (leading letter) before.
+SERVICE_NAME_RFC1035 = False
+
+
+def validate_service_name(service: object) -> str:
+    """A Service's ``metadata.name`` under the targeted version's rule (:data:`SERVICE_NAME_RFC1035`)."""
+    return validate_dns_label(service, "metadata.name", rfc1035=SERVICE_NAME_RFC1035)
+
+
 def service_fqdn(service: str, namespace: str = "default", cluster_domain: str = CLUSTER_DOMAIN) -> str:
-    """``<service>.<namespace>.svc.<cluster-domain>``。Service 名须是 RFC 1035 标签。"""
-    validate_dns_label(service, "metadata.name", rfc1035=True)
+    """``<service>.<namespace>.svc.<cluster-domain>``；Service 名按 :func:`validate_service_name`。"""
+    validate_service_name(service)
     validate_dns_label(namespace, "metadata.namespace")
     return f"{service}.{namespace}.svc.{_domain(cluster_domain)}"
 
@@ -224,7 +233,7 @@ def kube_svc_rules(endpoints: Sequence[Endpoint], service: str = "web", namespac
     """由端点列表生成 ``KUBE-SVC`` 链的负载均衡规则：端点取 :func:`cluster_endpoints`；第 i 条概率
     1/(m−i)，最后一条无条件。没有可用端点时返回空列表（kube-proxy 此时在 filter 表写 REJECT）。
     """
-    validate_dns_label(service, "metadata.name", rfc1035=True)
+    validate_service_name(service)
     validate_dns_label(namespace, "metadata.namespace")
     _int(port, "spec.ports[0].port", 1, 65535)
     use = cluster_endpoints(endpoints)
