@@ -538,3 +538,7 @@ def test_scale_events_record_the_change_not_the_count():
 def test_history_and_events_are_validated(call):
     with pytest.raises(ValueError):
         call()
+
+
+def test_zero_change_events_are_accepted():
+    assert H.convert_desired_replicas_with_behavior_rate(2, 3, 1, 10, None, [(0, 0)]) == (3, "DesiredWithinRange")

@@ -368,3 +368,78 @@ def test_probe_phase_defaults_to_zero_for_unnamed_kinds():
                   probe_phase={"liveness": 3})
     assert [(p.kind, p.time) for p in tl.probes] == [("readiness", 0.0), ("liveness", 3.0),
                                                      ("readiness", 10.0), ("liveness", 13.0)]
+
+
+#: The numbers the probes page quotes (book/n3/n3_2_4_probes.ipynb), pinned here so a change of a
+#: scenario or a rule shows: (horizon, restart_count, exits, ready intervals, kill times).
+SCENARIO_NUMBERS = {
+    "healthy": (180.0, 0, 0, [(5.05, 180.0)], [None]),
+    "slow-start-no-startup": (600.0, 6, 7, [], [20.0, 50.0, 80.0]),
+    "slow-start-with-startup": (600.0, 0, 0, [(95.05, 600.0)], [None]),
+    "hang": (300.0, 1, 1, [(5.05, 131.0), (180.05, 300.0)], [141.0, None]),
+    "slow-responses": (300.0, 2, 2, [(5.2, 71.0), (130.2, 300.0)], [81.0, 111.0, None]),
+    "aggressive-liveness": (900.0, 7, 8, [], [5.0, 10.0, 25.0]),
+    "readiness-failure": (240.0, 0, 0, [(5.05, 65.05), (150.05, 240.0)], [None]),
+}
+
+
+@pytest.mark.parametrize("name", list(SCENARIO_NUMBERS))
+def test_scenario_numbers_the_book_quotes(name):
+    horizon, restarts, exits, ready, kills = SCENARIO_NUMBERS[name]
+    tl = simulate(**scenario(name))
+    assert (tl.horizon, tl.restart_count, len(tl.restarts)) == (horizon, restarts, exits)
+    assert [tuple(round(x, 2) for x in r) for r in tl.ready] == ready
+    assert [r.killed_at for r in tl.runs][:3] == kills
+    assert tl.ready_seconds() == pytest.approx(sum(b - a for a, b in ready))
+    assert all(a < b for a, b in tl.ready) and all(a < b for a, b, _ in tl.states)
+
+
+def test_scenario_specs():
+    assert scenario("slow-start-with-startup")["startupProbe"].failureThreshold == 30   # 30 × 10 = 300 s
+    assert scenario("aggressive-liveness")["livenessProbe"] == ProbeSpec(initialDelaySeconds=5, periodSeconds=5,
+                                                                         failureThreshold=1)
+
+
+def test_in_endpoints_is_half_open():
+    tl = simulate(**scenario("healthy"))
+    assert not tl.in_endpoints(5.0) and tl.in_endpoints(5.05) and tl.in_endpoints(179.99)
+    assert not tl.in_endpoints(180.0)
+
+
+def test_restart_rows():
+    tl = simulate(**scenario("slow-start-no-startup"))
+    assert tl.restarts[:3] == [(20.0, 0.0, 20.0), (50.0, 10.0, 60.0), (80.0, 20.0, 100.0)]
+    assert tl.restarts[1].restart_time == 60.0
+
+
+def test_initial_delay_counts_from_each_container_start():
+    tl = simulate(**scenario("aggressive-liveness"))
+    for run in tl.runs:
+        times = [p.time for p in tl.probes_of("liveness") if p.container == run.index]
+        if times:
+            assert min(times) >= run.start + 5
+
+
+def test_more_validation_boundaries():
+    simulate(livenessProbe=ProbeSpec(terminationGracePeriodSeconds=1), horizon=10)
+    simulate(AppBehavior(crashAfterSeconds=0.5), horizon=2)
+    simulate(horizon=0.5)
+    simulate(horizon=86400)
+    with pytest.raises(ValueError, match="horizon"):
+        simulate(horizon=86401)
+    with pytest.raises(ValueError, match="readinessFailIntervals"):
+        simulate(AppBehavior(readinessFailIntervals=((5, 5),)))
+
+
+def test_hang_at_container_start():
+    tl = simulate(AppBehavior(hangAt=0), livenessProbe=ProbeSpec(), horizon=25)
+    assert [p.reason for p in tl.probes][:3] == ["hung", "hung", "hung"]
+
+
+def test_scenarios_match_their_titles():
+    # the titles quote these numbers (90 s start, 15 s start, readiness every 5 s, 1.5 s replies 60–120 s)
+    assert scenario("slow-start-no-startup")["app"].startupSeconds == 90.0
+    assert scenario("aggressive-liveness")["app"].startupSeconds == 15.0
+    assert all(scenario(n)["readinessProbe"].periodSeconds == 5 for n in scenario_names())
+    slow = scenario("slow-responses")["app"]
+    assert [slow.response_at(t) for t in (59.9, 60.0, 119.9, 120.0)] == [0.2, 1.5, 1.5, 0.2]

@@ -554,3 +554,14 @@ def test_small_cases():
     d = R.simulate(10, 3, 2).as_dict()
     assert d["replicas"] == 10 and len(d["steps"]) == 6 and d["steps"][0]["new_replicas"] == 3
     assert "steps" in d and d["steps"][-1]["progressing_reason"] == "NewReplicaSetAvailable"
+
+
+def test_pods_becoming_ready_count_as_progress():
+    # DeploymentProgressing: readyReplicas increasing refreshes lastUpdateTime. Ready at 10 s,
+    # available only at 110 s: the deadline of 105 s counts from 10 s, so it is not exceeded.
+    r = R.simulate(10, 3, 2, startup_seconds=10, min_ready_seconds=100, progress_deadline_seconds=105)
+    assert r.complete and r.deadline_exceeded_at is None
+    # a deadline that ends before the pods become ready does expire (0 + 5 s < 10 s)
+    late = R.simulate(10, 3, 2, startup_seconds=10, min_ready_seconds=0, progress_deadline_seconds=5,
+                      new_version_ready=False)
+    assert late.deadline_exceeded_at == 6.0

@@ -89,10 +89,10 @@ def _hpa_up() -> int:
 
 @exercise(
     "n3.hpa_tolerance",
-    question="当前 4 个副本，平均 CPU 利用率 64%，HPA 目标 60%（默认容忍度 0.1）。期望副本数是多少？",
+    question="当前 4 个副本，平均 CPU 利用率 64%，HPA 目标 60%（默认容差 0.1）。期望副本数是多少？",
     kind="int",
     wrong_answers=[5, None],
-    hint="比值 current/target 落在容忍度区间 [1 − 0.1, 1 + 0.1] 之内时，HPA 不改变副本数。",
+    hint="比值 current/target 落在容差区间 [1 − 0.1, 1 + 0.1] 之内时，HPA 不改变副本数。",
 )
 def _hpa_tol() -> int:
     return int(hpa.desired_replicas(4, 64, 60))
@@ -103,7 +103,7 @@ def _hpa_tol() -> int:
     question="当前 10 个副本，平均 CPU 利用率 20%，HPA 目标 50%。不考虑缩容稳定窗口，公式算出的期望副本数是多少？",
     kind="int",
     wrong_answers=[25, 5, None],
-    hint="同一个公式也用于缩容：ceil(10 × 20 / 50)。",
+    hint="同一个公式也用于缩容：比值小于 1 时结果小于当前副本数，仍然向上取整。",
 )
 def _hpa_down() -> int:
     return int(hpa.desired_replicas(10, 20, 50))
