@@ -121,7 +121,7 @@ def _k3_backoff() -> list:
     kind="int",
     params={"current_replicas": 2, "current_value": 90, "target_value": 50},
     wrong_answers=[3, 2, None],
-    hint="desiredReplicas = ⌈currentReplicas × currentMetricValue / desiredMetricValue⌉（比值与 1 的偏差在容忍度 0.1 以内时不变）。",
+    hint="desiredReplicas = ⌈currentReplicas × currentMetricValue / desiredMetricValue⌉（比值与 1 的偏差在容差 0.1 以内时不变）。",
 )
 def _k4_hpa(current_replicas: int, current_value: float, target_value: float) -> int:
     return _kube_checks().hpa_desired(current_replicas, current_value, target_value)

@@ -135,7 +135,7 @@ def hpa_window_slider_figure(load: Optional[Sequence[float]] = None, windows: Se
     ref = H.simulate(load, behavior=H.behavior(scale_down_window=0), **common)
     active = list(windows).index(300) if 300 in windows else len(windows) - 1
     x_end = runs[0].steps[-1].time
-    layout = _base_layout("HPA：缩容稳定窗口如何消除抖动（thrashing）", x_end)
+    layout = _base_layout("HPA：缩容稳定窗口如何消除来回伸缩（thrashing）", x_end)
     data = [_demand_trace(runs[active])] + _run_traces(runs[active], "所选窗口", _MAIN) \
         + _run_traces(ref, "窗口 0 s（对照）", _REF, "dash")
     base_annotations = list(layout["annotations"])

@@ -150,7 +150,7 @@ class Recommendation(int):
     def explain(self) -> str:
         """A one-line explanation in Chinese (the formula's value, before any rate limit)."""
         if self.within_tolerance:
-            text = f"比值 {self.ratio:.3f} 在容忍度区间内，保持 {self.raw} 个副本"
+            text = f"比值 {self.ratio:.3f} 在容差区间内，保持 {self.raw} 个副本"
         else:
             text = f"公式 ceil(副本数 × {self.ratio:.3f}) = {self.raw}"
         if self.limited_by:
@@ -534,7 +534,7 @@ class SyncResult(NamedTuple):
 
     def explain(self) -> str:
         """Chinese one-liner that keeps the formula's value and the rate-limited one apart."""
-        head = (f"比值 {self.ratio:.3f} 在容忍度区间内，公式值保持 {self.formula}" if self.within_tolerance
+        head = (f"比值 {self.ratio:.3f} 在容差区间内，公式值保持 {self.formula}" if self.within_tolerance
                 else f"公式值 ceil({self.current_replicas} × {self.ratio:.3f}) = {self.formula}")
         if self.stabilized != self.formula:
             head += f"，稳定窗口后 {self.stabilized}"

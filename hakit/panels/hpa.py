@@ -1,4 +1,4 @@
-"""HPA 面板：改目标值、容忍度、min/max 副本数与缩容稳定窗口，对比无稳定窗口时的抖动。
+"""HPA 面板：改目标值、容差、min/max 副本数与缩容稳定窗口，对比无稳定窗口时的来回伸缩。
 
 ``render_hpa`` only wires values to :mod:`hakit.models.hpa` and :mod:`hakit.figures.hpa`; a
 ``ValueError`` (e.g. maxReplicas < minReplicas) is shown as a Chinese message, never clamped.
@@ -37,10 +37,10 @@ def render_hpa(target_value: float = 50.0, tolerance: float = 0.1, min_replicas:
 
 
 PANEL = register(Panel(
-    name="hpa", title="HPA：稳定窗口与抖动（thrashing）", render=render_hpa,
+    name="hpa", title="HPA：稳定窗口与来回伸缩（thrashing）", render=render_hpa,
     controls=(
         Control("target_value", "float", "目标值 target", 50.0, min=5, max=100, step=5, slider=True),
-        Control("tolerance", "float", "容忍度 tolerance", 0.1, min=0, max=0.5, step=0.05, slider=True),
+        Control("tolerance", "float", "容差 tolerance", 0.1, min=0, max=0.5, step=0.05, slider=True),
         Control("min_replicas", "int", "minReplicas", 1, min=1, max=MAX_PANEL_REPLICAS, slider=True),
         Control("max_replicas", "int", "maxReplicas", 10, min=1, max=MAX_PANEL_REPLICAS, slider=True),
         Control("window", "int", "scaleDown 稳定窗口 (s)", 300, min=0, max=MAX_PANEL_WINDOW, step=15, slider=True),
