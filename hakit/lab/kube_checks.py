@@ -253,11 +253,10 @@ def check_startup_protection(obs: Optional[Mapping]) -> bool:
 # ----------------------------------------------------------------------------- HPA
 def hpa_desired(current_replicas: int, current_value: float, target_value: float,
                 tolerance: float = 0.1) -> int:
-    """ceil(current * current_value / target_value), unchanged within the tolerance."""
-    ratio = current_value / target_value
-    if abs(ratio - 1.0) <= tolerance:
-        return current_replicas
-    return math.ceil(current_replicas * ratio)
+    """One sync's formula value: :func:`hakit.models.hpa.desired_replicas` (tolerance band of v1.33+)."""
+    from hakit.models import hpa
+
+    return int(hpa.desired_replicas(current_replicas, current_value, target_value, tolerance=tolerance))
 
 
 def check_hpa_observations(obs: Optional[Mapping]) -> bool:
