@@ -45,7 +45,9 @@ def _copy_if_changed(src: Path, target: Path) -> None:
 
 def _copy_live_assets(app: Sphinx) -> None:
     """Pyodide, the wheels and hakit under ``_static/hakit/live``; ``live.js`` starts with their list."""
-    sys.path.insert(0, str(HERE.parent / "tools"))
+    import hakit   # the repository's tools/, also when the book being built is elsewhere (tests)
+
+    sys.path.insert(0, str(Path(hakit.__file__).resolve().parent.parent / "tools"))
     try:
         import browser_assets as BA
     finally:
