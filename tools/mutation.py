@@ -44,6 +44,12 @@ TESTS = {
     "probes": ["tests/test_probes.py"],
     "quorum": ["tests/test_quorum.py"],
     "availability": ["tests/test_availability.py"],
+    "sentinel": ["tests/test_sentinel.py"],
+    "leaderelection": ["tests/test_leaderelection.py"],
+    "kubeproxy": ["tests/test_kubeproxy.py"],
+    "service": ["tests/test_service.py"],
+    "topology": ["tests/test_topology.py"],
+    "raft": ["tests/test_raft.py"],
 }
 DESELECT = "not figure and not widget and not slider"
 

@@ -813,7 +813,7 @@ def harbor_ha() -> nx.DiGraph:
         nodes.append(add(g, f"node{i}", "node", on=h, label=f"Worker 节点 {i}"))
     add(g, "nfs", "storage", on="A", label="网络存储 (NFS)")
     add(g, "redis", "service", label="Redis（主库 + 副本）")
-    add(g, "sentinel", "service", label="Sentinel（法定人数 2/3）", min_ready=2)
+    add(g, "sentinel", "service", label="Sentinel（quorum 2，共 3 个）", min_ready=2)
     add(g, "haproxy", "service", label="HAProxy（无状态）")
     add(g, "harbor-core", "service", label="Harbor core（无状态）")
     add(g, "database", "component", on="node1", label="数据库 (PostgreSQL)")

@@ -14,10 +14,10 @@ __all__ = ["PANEL", "render_raft", "LARGEST"]
 
 #: At most this many heartbeat intervals per run: a run is about (followers × periods) messages
 #: in pure Python, and the panel must redraw within ~100 ms in the browser (WebAssembly).
-MAX_PERIODS = 1200
+MAX_PERIODS = 600
 
 #: The largest values the panel offers (used by the benchmark).
-LARGEST = dict(n=9, election_timeout_ms=500, heartbeat_ms=50, delay_max_ms=50.0, loss=0.0,
+LARGEST = dict(n=9, election_timeout_ms=1000, heartbeat_ms=100, delay_max_ms=50.0, loss=0.0,
                partition=True, crash=True, pre_vote=True, check_quorum=True, seed=0, horizon_s=60)
 
 
