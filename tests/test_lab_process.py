@@ -303,6 +303,20 @@ def test_sigkill_of_the_kernel_leaves_no_process_and_no_dir(record_property):
     assert [d for d in dirs if Path(d).exists()] == [], "内核被 SIGKILL 15 s 后仍有 hakit-* 目录"
 
 
+def _wait_for_exec(pid: int, needle: str, timeout: float = 10.0) -> None:
+    """Until the child has exec'd: before that its /proc cmdline is still the parent's."""
+    import time
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if needle in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace"):
+                return
+        except OSError:
+            pass
+        time.sleep(0.01)
+    raise TimeoutError(f"child {pid} did not exec within {timeout} s")
+
+
 def test_sweep_removes_dirs_of_a_dead_owner_only(tmp_path):
     from hakit.lab.process import OWNER_FILE, sweep_stale
 
@@ -316,6 +330,7 @@ def test_sweep_removes_dirs_of_a_dead_owner_only(tmp_path):
     other = tmp_path / "other-dir"; other.mkdir()
     m = _marker()
     orphan = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)", str(stale), m])
+    _wait_for_exec(orphan.pid, str(stale))
     try:
         out = sweep_stale(tmp_path)
         assert out["removed"] == [str(stale)] and orphan.pid in out["killed"]
