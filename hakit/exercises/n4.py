@@ -12,14 +12,10 @@ from __future__ import annotations
 
 from hakit.grading import exercise
 from hakit.models import availability as av
-from hakit.models import quorum as q
+from hakit.models import sentinel
 
 #: Redis 默认的 down-after-milliseconds（毫秒），见上游 sentinel.conf。
 SENTINEL_DOWN_AFTER_MS_DEFAULT = 30_000
-
-
-def _sentinels_needed(n_sentinels: int, quorum: int) -> int:
-    return max(quorum, q.majority(n_sentinels))
 
 
 @exercise(
@@ -30,7 +26,7 @@ def _sentinels_needed(n_sentinels: int, quorum: int) -> int:
     hint="quorum 只决定何时判定客观下线；执行故障转移还需要选出一个领导者 Sentinel，这要多数 Sentinel 投票。",
 )
 def _votes() -> int:
-    return _sentinels_needed(5, 2)
+    return sentinel.votes_needed(5, 2)
 
 
 @exercise(
@@ -41,7 +37,7 @@ def _votes() -> int:
     hint="数一数剩下几个 Sentinel，与 max(quorum, 多数派) 比较。",
 )
 def _three() -> bool:
-    return 3 - 1 >= _sentinels_needed(3, 2)
+    return 3 - 1 >= sentinel.votes_needed(3, 2)
 
 
 @exercise(
@@ -52,7 +48,7 @@ def _three() -> bool:
     hint="quorum=1 只让剩下的 Sentinel 能判定客观下线；它还得获得 2 个 Sentinel 中多数的授权。",
 )
 def _two() -> bool:
-    return 2 - 1 >= _sentinels_needed(2, 1)
+    return 2 - 1 >= sentinel.votes_needed(2, 1)
 
 
 @exercise(

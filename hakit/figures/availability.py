@@ -9,6 +9,7 @@ from typing import Sequence
 import plotly.graph_objects as go
 
 from hakit.models import availability as A
+from hakit.models import quorum as Q
 
 __all__ = ["NINES_GRID", "P_GRID", "nines_figure", "composition_figure", "nines_of"]
 
@@ -102,7 +103,7 @@ def composition_figure(p_grid: Sequence[float] = P_GRID, max_n: int = 7, active:
     kinds = (
         ("串联 (series)", "#e53935", A.unavailability_series),
         ("并联 (parallel)", "#43a047", A.unavailability_parallel),
-        ("多数派 k = n//2+1", "#1e88e5", lambda n, p: A.unavailability_k_of_n(n // 2 + 1, n, p)),
+        ("多数派 k = n//2+1", "#1e88e5", lambda n, p: Q.cluster_unavailability(n, p)),
         ("至少 2 个 (2-of-n)", "#8e24aa", lambda n, p: A.unavailability_k_of_n(2, n, p) if n >= 2 else float("nan")),
     )
 

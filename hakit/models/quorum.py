@@ -21,6 +21,8 @@ import random
 from numbers import Integral, Real
 from typing import NamedTuple, Sequence
 
+from hakit.models.availability import k_of_n, unavailability_k_of_n
+
 __all__ = [
     "MAX_RECOMMENDED",
     "majority",
@@ -94,14 +96,14 @@ def cluster_availability(n: int, p: float) -> float:
     n=4 约 0.999408（比 3 个还低）。
     """
     n, p = _check_n(n), _check_p(p)
-    return math.fsum(_binom_terms(n, p, range(majority(n), n + 1)))
+    return k_of_n(majority(n), n, p)
 
 
 def cluster_unavailability(n: int, p: float) -> float:
     """``1 - cluster_availability(n, p)``, summed over the outcomes without a majority (exact even
     where ``1 - availability`` rounds to 0 in floating point)."""
     n, p = _check_n(n), _check_p(p)
-    return math.fsum(_binom_terms(n, p, range(0, majority(n))))
+    return unavailability_k_of_n(majority(n), n, p)
 
 
 def cluster_nines(n: int, p: float) -> float:
@@ -114,10 +116,6 @@ def _check_p(p: object) -> float:
     if isinstance(p, bool) or not isinstance(p, Real) or not (0.0 <= float(p) <= 1.0):
         raise ValueError(f"p: Invalid value: {p!r}: 单个成员的可用概率必须在 [0, 1] 之间")
     return float(p)
-
-
-def _binom_terms(n: int, p: float, alive_counts: range):
-    return (math.comb(n, i) * p**i * (1.0 - p) ** (n - i) for i in alive_counts)
 
 
 def partition_quorum(n: int, sides: Sequence[int]) -> list[bool]:
