@@ -65,8 +65,9 @@ def _copy_live_assets(app: Sphinx) -> None:
         if not src.name.endswith(".mjs"):  # modules are imported; the rest is fetched with progress
             files.append({"path": f"pyodide/{src.name}", "bytes": src.stat().st_size, "kind": "runtime",
                           "label": "Python 运行时"})
+    wanted = {src.name for src in assets["site"]}
     for old in (live / "wheels").iterdir():
-        if old.name not in {src.name for src in assets["site"]}:
+        if old.name not in wanted:
             old.unlink()
     for src in assets["site"]:
         _copy_if_changed(src, live / "wheels" / src.name)
@@ -110,9 +111,7 @@ def _copy_assets(app: Sphinx) -> None:
     dest = Path(app.outdir) / "_static" / "hakit"
     dest.mkdir(parents=True, exist_ok=True)
     src = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    target = dest / "plotly.min.js"
-    if not target.exists() or target.stat().st_size != src.stat().st_size:
-        shutil.copyfile(src, target)
+    _copy_if_changed(src, dest / "plotly.min.js")
     mathjax = HERE / "vendor" / "mathjax"
     if mathjax.is_dir():
         shutil.copytree(mathjax, dest / "mathjax", dirs_exist_ok=True)
