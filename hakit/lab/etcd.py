@@ -475,59 +475,91 @@ class LocalEtcdCluster(LabLifecycle):
 # -------------------------------------------------------------------------------------------
 # measurement helpers used by labs/etcd_lab.ipynb and benchmarks/bench_lab_etcd.py
 # -------------------------------------------------------------------------------------------
+def _watch_leader(cluster: LocalEtcdCluster, i: int, old_term: int, stop: threading.Event,
+                  seen: list, lock: threading.Lock) -> None:
+    """Poll member ``i`` until it calls itself leader in a term after ``old_term``; record
+    ``(time, member, term)`` in ``seen`` (first one wins). One watcher per survivor, so a slow
+    answer from one member does not delay noticing another."""
+    while not stop.is_set():
+        st = cluster.status(i, timeout=0.3)
+        now = time.monotonic()
+        if st and st["is_leader"] and st["raftTerm"] > old_term:
+            with lock:
+                if not seen:
+                    seen.append((now, i, st["raftTerm"]))
+            return
+        time.sleep(0.02)
+
+
+def _write_until_stopped(cluster: LocalEtcdCluster, i: int, client_timeout: float, stop: threading.Event,
+                         t_kill: list, first_ok: list, failed: list, lock: threading.Lock) -> None:
+    """Write to member ``i`` in a loop; record when the first write *sent* after the kill succeeds."""
+    k = 0
+    while not stop.is_set():
+        k += 1
+        t_sent = time.monotonic()
+        try:
+            cluster.put(f"/failover/{i}/{k}", "x", timeout=client_timeout, member=i)
+            now = time.monotonic()
+            with lock:
+                # only a write sent after the kill proves the cluster accepts writes again
+                if t_kill and t_sent > t_kill[0] and not first_ok:
+                    first_ok.append(now)
+        except EtcdRequestError:
+            with lock:
+                if t_kill:
+                    failed[0] += 1
+            time.sleep(0.01)
+
+
 def measure_failover(cluster: LocalEtcdCluster, client_timeout: float = 0.25, max_wait: float = 15.0) -> dict:
     """Kill the leader and measure, from the kill:
 
-    - ``new_leader_s``: until a surviving member calls itself leader;
+    - ``new_leader_s``: until a surviving member calls itself leader (in a later term);
     - ``first_write_s``: until the first write succeeds again (the write-unavailability window:
-      writes sent in between fail or time out).
+      writes sent in between fail or time out);
+    - ``term_increase``: how many terms the election took. 1 means the first campaign won; more
+      means a campaign failed (a split vote, or a vote ignored because the voter had heard from
+      the old leader less than an election timeout ago, raft.go ``inLease``) and the next
+      randomized timeout had to pass. Pre-vote rounds (etcd v3.5+) do not raise the term.
 
-    One writer thread per survivor, each writing to its own member with a short client timeout,
-    so the client timeout does not dominate the number (design "Lab facts"). Afterwards the old
-    leader is restarted and the function waits until it has rejoined.
+    One writer thread and one status watcher per survivor, each talking to its own member with a
+    short client timeout, so the client timeout does not dominate the number (design "Lab facts").
+    Afterwards the old leader is restarted and the function waits until it has rejoined.
     """
     check_seconds("client_timeout", client_timeout)
     check_seconds("max_wait", max_wait)
     old = cluster.wait_for_leader(timeout=max_wait)
+    st = cluster.status(old, timeout=max_wait)
+    old_term = st["raftTerm"] if st else 0
     survivors = [i for i in cluster.alive() if i != old]
-    stop = threading.Event()
+    stop, lock = threading.Event(), threading.Lock()
+    t_kill: list[float] = []
     first_ok: list[float] = []
+    seen: list[tuple] = []
     failed = [0]
-    lock = threading.Lock()
-    t_kill = [None]
-
-    def writer(i: int):
-        k = 0
-        while not stop.is_set():
-            k += 1
-            t_sent = time.monotonic()
-            try:
-                cluster.put(f"/failover/{i}/{k}", "x", timeout=client_timeout, member=i)
-                now = time.monotonic()
-                with lock:
-                    # only a write *sent* after the kill proves the cluster accepts writes again
-                    if t_kill[0] is not None and t_sent > t_kill[0] and not first_ok:
-                        first_ok.append(now)
-            except EtcdRequestError:
-                with lock:
-                    if t_kill[0] is not None:
-                        failed[0] += 1
-                time.sleep(0.01)
-
-    threads = [threading.Thread(target=writer, args=(i,), daemon=True) for i in survivors]
-    for t in threads:
+    writers = [threading.Thread(target=_write_until_stopped, daemon=True,
+                                args=(cluster, i, client_timeout, stop, t_kill, first_ok, failed, lock))
+               for i in survivors]
+    watchers = [threading.Thread(target=_watch_leader, args=(cluster, i, old_term, stop, seen, lock), daemon=True)
+                for i in survivors]
+    for t in writers:
         t.start()
     try:
         time.sleep(0.15)
-        t_kill[0] = time.monotonic()
+        with lock:
+            t_kill.append(time.monotonic())
         cluster.kill(old)
-        new = cluster.wait_for_leader(timeout=max_wait, exclude=[old])
-        t_leader = time.monotonic()
+        for t in watchers:
+            t.start()
+        wait_until(lambda: seen, max_wait, f"选出新的 Leader（排除 {old}）", interval=0.01)
         wait_until(lambda: first_ok, max_wait, "Leader 被杀后第一次写入成功", interval=0.01)
     finally:
         stop.set()
-        for t in threads:
-            t.join(timeout=client_timeout + 2)
+        for t in writers + watchers:
+            if t.is_alive():
+                t.join(timeout=client_timeout + 2)
+    t_leader, new, new_term = seen[0]
     result = {
         "n": cluster.n,
         "election_timeout_ms": cluster.election_timeout,
@@ -535,6 +567,7 @@ def measure_failover(cluster: LocalEtcdCluster, client_timeout: float = 0.25, ma
         "new_leader": new,
         "new_leader_s": t_leader - t_kill[0],
         "first_write_s": first_ok[0] - t_kill[0],
+        "term_increase": new_term - old_term,
         "failed_writes": failed[0],
     }
     cluster.restart(old, wait=True)
