@@ -118,12 +118,12 @@ ROUNDING = [
     ("n3.rollout_bounds_10", {"max_pods": 13, "min_available": 8}, {"max_pods": 12, "min_available": 8},
      "10 + ⌈2.5⌉ = 13, 10 − ⌊2.5⌋ = 8"),
     ("n3.fenceposts_both_zero", (0, 1), (0, 0), "⌊0.4⌋ = 0 and surge 0: ResolveFenceposts sets 1"),
-    ("n3.startup_failure_threshold", 25, None, "⌈250/10⌉ = 25 (exact: ⌊⌋ also 25)"),
-    ("n3.hpa_scale_up", 6, None, "⌈4 × 90/60⌉ = ⌈6.0⌉ = 6 (exact)"),
+    ("n3.startup_failure_threshold", 25, 24, "⌈245/10⌉ = ⌈24.5⌉ = 25 (⌊⌋ gives 24: 240 s, short of 245 s)"),
+    ("n3.hpa_scale_up", 6, 5, "80/60 = 1.33 > 1.1; ⌈4 × 80/60⌉ = ⌈5.33⌉ = 6 (⌊⌋ gives 5)"),
     ("n3.hpa_tolerance", 4, 5, "64/60 = 1.067 ∈ [0.9, 1.1]: keep 4 (⌈4.27⌉ = 5 ignores the tolerance)"),
-    ("n3.hpa_scale_down", 4, None, "⌈10 × 20/50⌉ = ⌈4.0⌉ = 4 (exact)"),
+    ("n3.hpa_scale_down", 5, 4, "22/50 = 0.44 < 0.9; ⌈10 × 0.44⌉ = ⌈4.4⌉ = 5 (⌊⌋ gives 4)"),
     ("n3.hpa_max_replicas", 10, None, "⌈8 × 4⌉ = 32 → maxReplicas 10 (one sync: min(10, 16))"),
-    ("n3.rollout_max_pods_4", 5, None, "4 + ⌈25 % × 4⌉ = 4 + ⌈1.0⌉ = 5 (exact)"),
+    ("n3.rollout_max_pods_6", 8, 7, "6 + ⌈25 % × 6⌉ = 6 + ⌈1.5⌉ = 8 (⌊⌋ gives 7)"),
     ("n4.sentinel_votes_5_q2", 3, None, "max(quorum 2, ⌊5/2⌋ + 1 = 3)"),
     ("n4.sentinel_3_one_box_down", True, None, "2 left ≥ max(2, ⌊3/2⌋ + 1 = 2)"),
     ("n4.sentinel_2_one_box_down", False, True, "1 left < max(1, ⌊2/2⌋ + 1 = 2) (⌈2/2⌉ = 1 would allow it)"),
@@ -134,8 +134,7 @@ ROUNDING = [
     ("labs.k4_hpa_desired", 4, 3, "⌈2 × 90/50⌉ = ⌈3.6⌉ = 4 (⌊⌋ gives 3)"),
 ]
 #: Exercises whose numbers do not tell ⌈⌉ from ⌊⌋ (reported to the chapter owners).
-ROUNDING_BLIND = {"n3.startup_failure_threshold", "n3.hpa_scale_up", "n3.hpa_scale_down", "n3.hpa_max_replicas",
-                  "n3.rollout_max_pods_4", "labs.k2_rollout_bounds"}
+ROUNDING_BLIND = {"n3.hpa_max_replicas", "labs.k2_rollout_bounds"}
 
 
 def test_rounding_blind_rows_have_no_other_answer():

@@ -50,15 +50,15 @@ n3 — 应用高可用：滚动更新、探针、HPA (hakit.models.rollout, haki
   n3.rollout_bounds_10            上题滚动更新中最多 Pod 数与最少可用数（dict：max_pods, min_available）
   n3.fenceposts_both_zero         replicas=4、maxSurge=0、maxUnavailable=10% 的 fencepost（seq）
   n3.startup_protection           startupProbe period 10 s × failureThreshold 30 的保护时长（number，秒）
-  n3.startup_failure_threshold    最坏启动 250 s、period 10 s 时 failureThreshold 至少多少（int）
-  n3.hpa_scale_up                 4 副本、90%/60% 的期望副本数（int）
+  n3.startup_failure_threshold    最坏启动 245 s、period 10 s 时 failureThreshold 至少多少（int）
+  n3.hpa_scale_up                 4 副本、80%/60% 的期望副本数（int）
   n3.hpa_tolerance                4 副本、64%/60%（容差内）的期望副本数（int）
-  n3.hpa_scale_down               10 副本、20%/50% 的期望副本数（int）
+  n3.hpa_scale_down               10 副本、22%/50% 的期望副本数（int）
   n3.hpa_max_replicas             8 副本、200/50、maxReplicas=10 的结果（int）
   n3.etcd_two_dc_survivors        etcd {A:2, B:1} 失去哪些数据中心仍有法定人数（set）
   n3.zone_antiaffinity_pending    两个 zone、按 zone 硬性反亲和、replicas=3 时 Pending 的 Pod 数（int）
   n3.rs_after_rollout             完成一次滚动更新后 Deployment 拥有几个 ReplicaSet（int）
-  n3.rollout_max_pods_4           replicas=4、25%/25% 时滚动更新中最多 Pod 数（int）
+  n3.rollout_max_pods_6           replicas=6、25%/25% 时滚动更新中最多 Pod 数（int）
   n3.svc_first_rule_prob_4        4 个就绪端点时 KUBE-SVC 第 1 条规则的 --probability（number）
   n3.svc_share_after_unready      5 个 Pod 中 1 个未就绪后每个 Pod 的概率（number）
   n3.svc_fqdn                     shop 命名空间 backend Service 的 FQDN（str）

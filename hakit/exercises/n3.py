@@ -67,24 +67,24 @@ def _startup() -> float:
 
 @exercise(
     "n3.startup_failure_threshold",
-    question="应用最坏情况下需要 250 秒才能启动。startupProbe 的 periodSeconds=10，按官方文档的估算（failureThreshold × periodSeconds ≥ 最坏启动时间），failureThreshold 至少设为多少？",
+    question="应用最坏情况下需要 245 秒才能启动。startupProbe 的 periodSeconds=10，按官方文档的估算（failureThreshold × periodSeconds ≥ 最坏启动时间），failureThreshold 至少设为多少？",
     kind="int",
-    wrong_answers=[24, 250, None],
+    wrong_answers=[24, 245, None],
     hint="failureThreshold ≥ 最坏启动时间 ÷ periodSeconds，结果向上取整。",
 )
 def _startup_ft() -> int:
-    return math.ceil(250 / 10)
+    return math.ceil(245 / 10)
 
 
 @exercise(
     "n3.hpa_scale_up",
-    question="当前 4 个副本，平均 CPU 利用率 90%，HPA 目标 60%。HPA 算出的期望副本数是多少？",
+    question="当前 4 个副本，平均 CPU 利用率 80%，HPA 目标 60%。HPA 算出的期望副本数是多少？",
     kind="int",
-    wrong_answers=[5, 3, None],
+    wrong_answers=[5, 4, None],
     hint="期望副本数 desiredReplicas = ceil(currentReplicas × currentMetricValue / desiredMetricValue)，向上取整。",
 )
 def _hpa_up() -> int:
-    return int(hpa.desired_replicas(4, 90, 60))
+    return int(hpa.desired_replicas(4, 80, 60))
 
 
 @exercise(
@@ -100,13 +100,13 @@ def _hpa_tol() -> int:
 
 @exercise(
     "n3.hpa_scale_down",
-    question="当前 10 个副本，平均 CPU 利用率 20%，HPA 目标 50%。不考虑缩容稳定窗口，公式算出的期望副本数是多少？",
+    question="当前 10 个副本，平均 CPU 利用率 22%，HPA 目标 50%。不考虑缩容稳定窗口，公式算出的期望副本数是多少？",
     kind="int",
-    wrong_answers=[25, 5, None],
+    wrong_answers=[4, 23, None],
     hint="同一个公式也用于缩容：比值小于 1 时结果小于当前副本数，仍然向上取整。",
 )
 def _hpa_down() -> int:
-    return int(hpa.desired_replicas(10, 20, 50))
+    return int(hpa.desired_replicas(10, 22, 50))
 
 
 @exercise(
@@ -252,12 +252,12 @@ def _rs_after() -> int:
 
 
 @exercise(
-    "n3.rollout_max_pods_4",
-    question="replicas=4，maxSurge=25%，maxUnavailable=25%。滚动更新过程中同一时刻最多有几个 Pod？",
+    "n3.rollout_max_pods_6",
+    question="replicas=6，maxSurge=25%，maxUnavailable=25%。滚动更新过程中同一时刻最多有几个 Pod？",
     kind="int",
-    wrong_answers=[4, 6, None],
+    wrong_answers=[7, 6, None],
     hint="上限是 replicas + maxSurge，maxSurge 的百分比向上取整。",
     source="https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#max-surge",
 )
-def _max_pods_4() -> int:
-    return max(s.total_pods for s in rollout.simulate(4, "25%", "25%").steps)
+def _max_pods_6() -> int:
+    return max(s.total_pods for s in rollout.simulate(6, "25%", "25%").steps)
