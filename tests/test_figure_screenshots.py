@@ -1,10 +1,13 @@
-"""The eight rebuilt architecture figures in headless Chromium, offline, at 1400 px and 390 px.
+"""The book's figures in headless Chromium, offline, at 1400 px and 390 px.
 
-Each figure is built the way its notebook builds it, written to a standalone HTML page that loads
-plotly.js from the installed plotly package (a local file), and opened with every request outside
-file:// and 127.0.0.1 aborted. For every state of every menu the test reads the bounding boxes of
-the SVG text elements and fails when two labels overlap or a label leaves the figure; it also fails
-on console errors. Screenshots go to _build/screenshots/figure-<name>-<width>.png (as first shown)
+Each figure is built the way its notebook builds it, passed through the book renderer's text
+fitting (``hakit.figures._fit.fit_text``), written to a standalone HTML page that loads plotly.js
+from the installed plotly package (a local file) and holds the figure as the book's CSS does (at
+least ``FIGURE_MIN_WIDTH`` px, scrolling sideways in its own box), and opened with every request
+outside file:// and 127.0.0.1 aborted. For every state of every menu and slider the test reads the
+bounding boxes of the SVG text elements and fails when a label leaves the figure or the page
+scrolls sideways; for the architecture figures, and the charts not in ``KNOWN_OVERLAPS``, also
+when two labels overlap. It also fails on console errors. Screenshots go to _build/screenshots/figure-<name>-<width>.png (as first shown)
 and figure-<name>-<width>-selected.png (a failure or a rollout step selected).
 """
 from __future__ import annotations
@@ -14,9 +17,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import plotly
+import plotly.io as pio
 import pytest
 
 from conftest import ROOT
+from hakit.figures._fit import FIGURE_MIN_WIDTH, fit_text
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "_build" / "screenshots"
@@ -68,11 +73,38 @@ def _figures() -> dict:
     }
 
 
+def _charts() -> dict:
+    """Name -> builder for the book's chart figures (as their notebooks call them)."""
+    from hakit.figures import availability as FA, failover as FF, hpa as FH, kubeproxy as FK
+    from hakit.figures import leaderelection as FL, probes as FP, quorum as FQ, raft as FRa
+    from hakit.figures import rollout as FR, sentinel as FSe, service as FS
+    from hakit.models import rollout as R
+
+    return {
+        "n1_1-composition": FA.composition_figure, "n1_1-nines": FA.nines_figure, "n1_1-outage": FF.outage_figure,
+        "n2_3-quorum": FQ.quorum_figure, "n2_3-raft": FRa.raft_scenarios_figure, "n2_4-lease": FL.lease_slider_figure,
+        "n3_2_2-hpa": FH.hpa_window_slider_figure, "n3_2_3-rollout": FR.rollout_slider_figure,
+        "n3_2_3-rollout-bad": lambda: FR.rollout_slider_figure(bad_image=True),
+        "n3_2_3-undo": lambda: FR.rollout_figure(R.simulate(10, "25%", "25%", new_version_ready=False, rollback_at=700),
+                                                 title="坏版本卡住 → ProgressDeadlineExceeded → t=700 s 执行 rollout undo"),
+        "n3_2_4-probes": FP.probe_scenarios_figure, "n3_2_5-kube-svc": FS.kube_svc_figure,
+        "n3_2_5-rule-growth": FK.rule_growth_figure, "n3_2_6-daemonset": FS.daemonset_update_figure,
+        "n3_2_7-statefulset": FS.statefulset_figure, "n4_2-failover": FSe.failover_figure,
+        "n4_2-two-master": FSe.two_master_figure,
+    }
+
+
+#: Charts whose labels still touch in some state (tick "0"s meeting at the origin, a legend under a
+#: slider's label, subplot titles): overflow is checked for them, overlap is not (yet).
+KNOWN_OVERLAPS = {"n1_1-nines", "n2_3-quorum", "n2_3-raft", "n2_4-lease", "n3_2_2-hpa", "n3_2_3-rollout",
+                  "n3_2_3-rollout-bad", "n3_2_3-undo", "n3_2_4-probes", "n3_2_5-kube-svc"}
+
+
 _PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <script src="plotly.min.js"></script>
 <style>body{{margin:0;font-family:sans-serif}} main{{max-width:820px;margin:0 auto;padding:0 16px}}</style>
-</head><body><main><div id="fig"></div></main>
+</head><body><main><div style="overflow-x:auto"><div id="fig" style="min-width:{min_width}px"></div></div></main>
 <script>
 const fig = {fig};
 window.figReady = Plotly.newPlot("fig", fig.data, fig.layout, {{responsive: true, displaylogo: false}});
@@ -127,6 +159,10 @@ def overlaps(texts: list[dict], tol: float = 0.5) -> list[tuple[str, str]]:
     return out
 
 
+def test_known_overlaps_are_charts():
+    assert KNOWN_OVERLAPS <= set(_charts())
+
+
 def test_overlap_detector_can_fail():
     a = {"text": "a", "x0": 0, "y0": 0, "x1": 10, "y1": 10}
     assert overlaps([a, dict(a, text="b", x0=5, x1=15)]) == [("a", "b")]
@@ -138,9 +174,10 @@ def pages(tmp_path_factory) -> dict:
     d = tmp_path_factory.mktemp("figures")
     (d / "plotly.min.js").write_bytes(PLOTLY_JS.read_bytes())
     out = {}
-    for name, make in _figures().items():
+    for name, make in {**_figures(), **_charts()}.items():
         p = d / f"{name}.html"
-        p.write_text(_PAGE.format(fig=make().to_json()), encoding="utf-8")
+        fig = pio.to_json(fit_text(make().to_dict()), validate=False)
+        p.write_text(_PAGE.format(fig=fig, min_width=FIGURE_MIN_WIDTH), encoding="utf-8")
         out[name] = p
     return out
 
@@ -153,8 +190,8 @@ def _route(route) -> None:
         route.abort()
 
 
-def _problems(info: dict, state) -> list[str]:
-    bad = [f"{state}: 标签重叠 {a!r} / {b!r}" for a, b in overlaps(info["texts"])]
+def _problems(info: dict, state, check_overlap: bool = True) -> list[str]:
+    bad = [f"{state}: 标签重叠 {a!r} / {b!r}" for a, b in overlaps(info["texts"])] if check_overlap else []
     f = info["fig"]
     for t in info["texts"]:
         if t["x0"] < f["x0"] - 1 or t["x1"] > f["x1"] + 1:
@@ -179,15 +216,17 @@ def test_figures_render_without_overlap(browser, pages, width):
             page.evaluate("() => window.figReady")
             page.wait_for_timeout(150)
             states = page.evaluate(_STATES)
-            problems += [f"{name}@{width}: {p}" for p in _problems(page.evaluate(_TEXTS), "初始")]
+            strict = name not in KNOWN_OVERLAPS
+            problems += [f"{name}@{width}: {p}" for p in _problems(page.evaluate(_TEXTS), "初始", strict)]
             page.locator("#fig").screenshot(path=str(SHOTS / f"figure-{name}-{width}.png"))
             for st in states:
                 page.evaluate(_APPLY, st)
-                problems += [f"{name}@{width}: {p}" for p in _problems(page.evaluate(_TEXTS), json.dumps(st))]
+                problems += [f"{name}@{width}: {p}" for p in _problems(page.evaluate(_TEXTS), json.dumps(st), strict)]
             # one more picture with something selected: the second option of the last menu (a failure), or step 3
-            pick = [st for st in states if st[0] == states[-1][0] and st[1] == states[-1][1]]
-            page.evaluate(_APPLY, pick[min(len(pick) - 1, 1 if pick[0][0] == "menu" else 3)])
-            page.locator("#fig").screenshot(path=str(SHOTS / f"figure-{name}-{width}-selected.png"))
+            if states:
+                pick = [st for st in states if st[0] == states[-1][0] and st[1] == states[-1][1]]
+                page.evaluate(_APPLY, pick[min(len(pick) - 1, 1 if pick[0][0] == "menu" else 3)])
+                page.locator("#fig").screenshot(path=str(SHOTS / f"figure-{name}-{width}-selected.png"))
             page.close()
     finally:
         ctx.close()

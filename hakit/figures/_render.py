@@ -25,11 +25,14 @@ sys.modules.setdefault("rfc3987_syntax", None)  # None makes `import rfc3987_syn
 import plotly.io as pio  # noqa: E402
 from plotly.io._base_renderers import MimetypeRenderer  # noqa: E402
 
+from hakit.figures._fit import fit_text  # noqa: E402
+
 NAME = "hakit"
 
 
 class HakitRenderer(MimetypeRenderer):
     def to_mimebundle(self, fig_dict: dict) -> dict:
+        fig_dict = fit_text(fig_dict)  # plotly hands the renderer its own copy (fig.to_dict())
         fig_json = pio.to_json(fig_dict, validate=False, remove_uids=True)
         html = pio.to_html(
             fig_dict,

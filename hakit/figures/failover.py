@@ -49,20 +49,21 @@ def outage_figure(periods: Sequence[float] = PERIODS_S, failure_threshold: int =
             total = A.user_visible_outage(*r[n])
             share = A.budget_fraction(total, availability)
             parts.append(f"{n} {total:.0f} s（占 {availability:.2%} 年度预算的 {share:.1%}）")
-        return "；".join(parts)
+        return "<br>".join(parts)  # one line per architecture
 
     steps = []
     for i, (p, r) in enumerate(zip(periods, rows)):
         steps.append(dict(method="update", label=f"{p:g} s",
                           args=[{"x": [[r[n][0] for n in names], [r[n][1] for n in names]]},
-                                {"annotations": [dict(text=caption(r), x=0, y=-0.32, xref="paper", yref="paper",
-                                                      showarrow=False, xanchor="left", font=dict(size=11))]}]))
+                                {"annotations": [dict(text=caption(r), x=0, y=-0.27, xref="paper", yref="paper", showarrow=False,
+                                                      xanchor="left", yanchor="top", align="left",
+                                                      font=dict(size=11))]}]))
     fig.update_layout(
-        template="plotly_white", barmode="stack", height=360, margin=dict(l=10, r=10, t=50, b=120),
+        template="plotly_white", barmode="stack", height=420, margin=dict(l=10, r=10, t=50, b=170),
         title=f"用户看到的中断 = 发现 + 恢复（failureThreshold = {failure_threshold}）",
         xaxis_title="秒", legend=dict(orientation="h", y=1.12),
         annotations=steps[active]["args"][1]["annotations"],
         sliders=[dict(active=active, currentvalue=dict(prefix="检查周期 periodSeconds = "),
-                      pad=dict(t=60), steps=steps)],
+                      pad=dict(t=100), steps=steps)],
     )
     return fig

@@ -94,11 +94,13 @@ def _bands(r: R.Rollout, end: float) -> tuple[list, list]:
         dict(text=_summary(r), x=0, y=1.0, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
              showarrow=False, align="left", font=dict(size=12)),
     ]
-    for t, label, color in ((r.deadline_exceeded_at, "ProgressDeadlineExceeded", "#c62828"),
-                            (r.rollback_at, "回滚（rollout undo）", "#6a1b9a")):
+    # the two event labels sit on different rows, and on the inner side of their line near the right edge
+    for t, label, color, y in ((r.deadline_exceeded_at, "ProgressDeadlineExceeded", "#c62828", 1.0),
+                               (r.rollback_at, "回滚（rollout undo）", "#6a1b9a", 0.93)):
         if t is not None and t <= end:
             shapes.append(dict(type="line", x0=t, x1=t, y0=0, y1=1, yref="paper", line=dict(color=color, dash="dot")))
-            notes.append(dict(x=t, y=1, yref="paper", text=label, showarrow=False, xanchor="left",
+            notes.append(dict(x=t, y=y, yref="paper", text=label, showarrow=False,
+                              xanchor="right" if t > 0.6 * end else "left",
                               yanchor="top", font=dict(color=color, size=11)))
     return shapes, notes
 
