@@ -9,6 +9,7 @@ build's; on success it prints the page to open.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import subprocess
@@ -20,10 +21,32 @@ ROOT = Path(__file__).resolve().parent.parent
 FLAGS = ["-W", "-n", "--keep-going", "--builder", "html"]
 
 
+def library_digest(root: Path) -> str:
+    """Hash of the code the notebooks' outputs depend on (hakit/) besides the notebooks themselves."""
+    h = hashlib.sha256()
+    for p in sorted((root / "hakit").rglob("*.py")):
+        h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+def drop_stale_cache(root: Path) -> None:
+    """Sphinx and the execution cache look at the notebooks only; when hakit/ changed since the last
+    build, their outputs (figures, tables) are stale, so the build starts clean and every notebook
+    re-runs."""
+    stamp = root / "_build" / ".hakit-digest"
+    digest = library_digest(root)
+    if stamp.exists() and stamp.read_text() != digest:
+        print("hakit/ 已改动：清除上次的构建与执行缓存，重新运行所有 notebook", file=sys.stderr)
+        shutil.rmtree(root / "_build", ignore_errors=True)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(digest)
+
+
 def build(root: Path = ROOT, clean: bool = False, quiet: bool = False) -> subprocess.CompletedProcess:
     """Build the book under ``root``; return the completed jupyter-book process (output captured)."""
     if clean:
         shutil.rmtree(root / "_build", ignore_errors=True)
+    drop_stale_cache(root)
     jb = Path(sys.executable).with_name("jupyter-book")
     env = dict(os.environ, HAKIT_BOOK_BUILD="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
     # Sphinx resolves the jieba dictionary path against the working directory: run from the root.
