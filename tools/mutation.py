@@ -51,6 +51,10 @@ TESTS = {
     "topology": ["tests/test_topology.py"],
     "raft": ["tests/test_raft.py"],
 }
+# tests written to pin what mutation testing found loose (tests/test_mut_<module>.py) run as well
+for _m, _files in TESTS.items():
+    if (ROOT / f"tests/test_mut_{_m}.py").exists():
+        _files.append(f"tests/test_mut_{_m}.py")
 DESELECT = "not figure and not widget and not slider"
 
 _CMP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq}
