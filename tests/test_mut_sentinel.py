@@ -92,14 +92,13 @@ def test_two_master_window_rejects(kw, frag):
 
 def test_haproxy_mark_up_with_every_interval_distinct():
     # first success within [0, downinter], then rise-1 more at fastinter, each check takes check_ms
-    assert S.haproxy_mark_up(1000, 3, fastinter_ms=200, downinter_ms=700, check_ms=5) == (405, 1105)
+    assert S.haproxy_mark_up(1000, 3, fastinter_ms=200, downinter_ms=700, check_ms=5) == (415, 1115)  # 3 checks of 5 ms, 200 ms apart
     assert S.haproxy_mark_up(1000, 1, check_ms=0) == (0, 1000)
-    assert S.haproxy_mark_up(300, 2) == (301, 601)  # fastinter = downinter = inter by default, check 1 ms
+    assert S.haproxy_mark_up(300, 2) == (302, 602)  # fastinter = downinter = inter by default, two checks of 1 ms
 
 
 def test_haproxy_mark_down_refused_checks():
     # crash (connection refused, check takes ~0 ms): first failure within [0, inter], fall-1 more at fastinter.
-    # (Checks that take time are not pinned here: see the report on max(fastinter, check) vs HAProxy check.c.)
     assert S.haproxy_mark_down(1000, 2, fastinter_ms=400) == (400, 1400)
     assert S.haproxy_mark_down(1000, 3, fastinter_ms=200) == (400, 1400)
     assert S.haproxy_mark_down(700, 1) == (0, 700)
@@ -121,10 +120,11 @@ def test_crash_bounds_phase_by_phase():
     assert (sd[0], sd[2]) == (1500, pytest.approx(1500 + 2 * TMAX))
     assert (od[0], od[2]) == pytest.approx(_rtt_bounds(rtt)) and (el[0], el[2]) == pytest.approx(_rtt_bounds(rtt))
     assert (pr[0], pr[2]) == pytest.approx((2 * TMIN + rtt, 2 * TMAX + rtt))  # SELECT_SLAVE, then SLAVEOF NO ONE
-    assert (up[0], up[2]) == pytest.approx((2 * 100 + rtt, 250 + 2 * 100 + rtt))
+    # rise 3: three checks of rtt each, the next one fastinter after the previous ended
+    assert (up[0], up[2]) == pytest.approx((2 * (100 + rtt) + rtt, 250 + 2 * (100 + rtt) + rtt))
     assert (old[0], old[2]) == (100, 500)  # crash: refused checks take ~0 ms
-    lo = 1500 + 2 * (TMIN + rtt) + 2 * TMIN + rtt + 200 + rtt
-    hi = 1500 + 2 * TMAX + 2 * (TMAX + rtt) + 2 * TMAX + rtt + 450 + rtt
+    lo = 1500 + 2 * (TMIN + rtt) + 2 * TMIN + rtt + 2 * (100 + rtt) + rtt
+    hi = 1500 + 2 * TMAX + 2 * (TMAX + rtt) + 2 * TMAX + rtt + 250 + 2 * (100 + rtt) + rtt
     assert t.write_unavailable[0] == pytest.approx(lo) and t.write_unavailable[2] == pytest.approx(hi)
     assert t.all_writes_ok[0] == pytest.approx(lo) and t.all_writes_ok[2] == pytest.approx(hi)
     assert t.old_marked_down[0] == 100 and t.old_marked_down[2] == 500
@@ -167,8 +167,9 @@ def test_after_failover_bounds_clamp_at_zero():
 def test_all_writes_ok_waits_for_the_old_master_to_be_marked_down():
     # HAProxy defaults inter 2000 fall 3 rise 2; down-after 1000
     t = S.failover_timeline(down_after_ms=1000, samples=2000)
-    lo_total = 1000 + 4 * TMIN + 4 * 1 + 2000      # SDOWN + 4 ticks + rise-1 fastinter, rtt 1 ms x 4
-    hi_total = 1000 + 2 * TMAX + 4 * TMAX + 4 * 1 + 4000
+    # SDOWN + 4 ticks + rtt 1 ms for ODOWN, election, promotion; then rise 2 checks of 1 ms, fastinter 2000 apart
+    lo_total = 1000 + 4 * TMIN + 3 * 1 + (2000 + 1) + 1
+    hi_total = 1000 + 2 * TMAX + 4 * TMAX + 3 * 1 + 2000 + (2000 + 1) + 1
     assert t.write_unavailable[0] == pytest.approx(lo_total) and t.write_unavailable[2] == pytest.approx(hi_total)
     assert t.old_marked_down[0] == 4000 and t.old_marked_down[2] == 6000
     assert t.all_writes_ok[0] == 4000 and t.all_writes_ok[2] == 6000
@@ -290,7 +291,7 @@ def test_two_master_window_defaults_and_clamp():
 
 def test_haproxy_defaults_are_the_documented_ones():
     # HAProxy 5.2: inter 2s, fall 3, rise 2 (fastinter/downinter default to inter); check time 1 ms
-    assert S.haproxy_mark_up() == (2000 + 1, 4000 + 1)
+    assert S.haproxy_mark_up() == (2000 + 2, 4000 + 2)
     assert S.haproxy_mark_down() == (4000, 6000)
     assert S.haproxy_mark_up(0.5, 1, check_ms=0.5) == (0.5, 1.0)  # any positive interval is allowed
     assert S.haproxy_mark_down(0.5, 1, check_fail_ms=0.5) == (0.5, 1.0)
@@ -336,7 +337,7 @@ def test_rtt_adds_to_every_sentinel_step_and_the_new_up():
     _sd, od, el, pr, up, _old = (p.duration[1] for p in t.phases)
     a, b = _discrete_median(TICKS * 10)
     assert a + rtt - 1e-9 <= od <= b + rtt + 1e-9 and a + rtt - 1e-9 <= el <= b + rtt + 1e-9
-    assert up == pytest.approx(200 + 100 + rtt, abs=6)      # U*downinter + (rise-1)*fastinter + rtt
+    assert up == pytest.approx(200 + (100 + rtt) + rtt, abs=6)  # U*downinter + (rise-1)*(fastinter + rtt) + rtt
 
 
 def test_old_down_phase_is_the_parallel_haproxy_phase():

@@ -43,7 +43,11 @@ def test_haproxy_bounds():
     assert S.haproxy_mark_down(2000, 3) == (4000, 6000)
     assert S.haproxy_mark_up(2000, 2, check_ms=0) == (2000, 4000)
     assert S.haproxy_mark_up(2000, 2, fastinter_ms=500, downinter_ms=1000, check_ms=0) == (500, 1500)
-    assert S.haproxy_mark_down(500, 2, check_fail_ms=500) == (1000, 1500)
+    # a hung server: each failed check waits out timeout check (500 ms), and the next one starts
+    # fastinter (= inter, 500 ms) after it ended (HAProxy src/check.c process_chk_conn):
+    # first check starts in [0, 500], fails at +500, second starts at +1000, fails at +1500
+    assert S.haproxy_mark_down(500, 2, check_fail_ms=500) == (1500, 2000)
+    assert S.haproxy_mark_down(500, 2, check_fail_ms=300) == (1100, 1600)
 
 
 def test_lab_consistency():
@@ -73,10 +77,11 @@ def test_defaults_are_slow_and_monotone():
     crash = S.failover_timeline(down_after_ms=5000, failure="crash").write_unavailable
     hang = S.failover_timeline(down_after_ms=5000, failure="hang").write_unavailable
     assert hang[1] > crash[1] and hang[2] > crash[2]
-    # rise multiplies inter
+    # each extra rise is one more check: fastinter (= inter 2000 ms) after the previous check ended,
+    # which took the 1 ms round trip
     r1 = S.failover_timeline(down_after_ms=1000, rise=1).write_unavailable
     r3 = S.failover_timeline(down_after_ms=1000, rise=3).write_unavailable
-    assert r3[0] - r1[0] == pytest.approx(4000)
+    assert r3[0] - r1[0] == pytest.approx(2 * (2000 + 1))
 
 
 def test_not_enough_sentinels():

@@ -211,26 +211,28 @@ class FailoverTimeline:
 def haproxy_mark_up(inter_ms: float = 2000, rise: int = 2, fastinter_ms: float | None = None,
                     downinter_ms: float | None = None, check_ms: float = 1.0) -> tuple[float, float]:
     """服务器从能通过检查起，到被 HAProxy 标记 UP 的 (最短, 最长) 时间：
-    第一次成功在 ``[0, downinter]`` 内，之后 ``rise - 1`` 次按 ``fastinter``。"""
+    第一次成功的检查在 ``[0, downinter]`` 内开始，每次检查耗时 ``check_ms``；HAProxy 在一次检查
+    **结束后**才排下一次（``fastinter`` 之后），所以之后 ``rise - 1`` 次检查相隔 ``fastinter + check_ms``
+    （HAProxy v3.4.0 ``src/check.c`` ``process_chk_conn``：``t->expire = tick_add(now_ms, srv_getinter(check) + rv)``）。"""
     inter = _ms(inter_ms, "inter")
     rise = _int(rise, "rise", 1)
     fast = inter if fastinter_ms is None else _ms(fastinter_ms, "fastinter")
     down = inter if downinter_ms is None else _ms(downinter_ms, "downinter")
     c = _ms(check_ms, "check_ms", positive=False)
-    return ((rise - 1) * fast + c, down + (rise - 1) * fast + c)
+    return ((rise - 1) * (fast + c) + c, down + (rise - 1) * (fast + c) + c)
 
 
 def haproxy_mark_down(inter_ms: float = 2000, fall: int = 3, fastinter_ms: float | None = None,
                       check_fail_ms: float = 0.0) -> tuple[float, float]:
     """服务器故障起，到被 HAProxy 标记 DOWN 的 (最短, 最长) 时间：第一次失败的检查在
-    ``[0, inter]`` 内开始，之后 ``fall - 1`` 次按 ``fastinter``；每次失败的检查耗时 ``check_fail_ms``
-    （连接被拒绝时约为 0，进程挂起时等于 ``timeout check``）。"""
+    ``[0, inter]`` 内开始；每次失败的检查耗时 ``check_fail_ms``（连接被拒绝时约为 0，进程挂起时等于
+    ``timeout check``），结束后过 ``fastinter`` 才开始下一次，所以之后 ``fall - 1`` 次相隔
+    ``fastinter + check_fail_ms``（见 :func:`haproxy_mark_up` 引用的 ``process_chk_conn``）。"""
     inter = _ms(inter_ms, "inter")
     fall = _int(fall, "fall", 1)
     fast = inter if fastinter_ms is None else _ms(fastinter_ms, "fastinter")
     cf = _ms(check_fail_ms, "check_fail_ms", positive=False)
-    step = max(fast, cf)
-    return ((fall - 1) * step + cf, inter + (fall - 1) * step + cf)
+    return ((fall - 1) * (fast + cf) + cf, inter + (fall - 1) * (fast + cf) + cf)
 
 
 def _tick(rand) -> float:
@@ -276,8 +278,8 @@ def _no_failover_reason(sentinels: int, quorum: int, alive: int) -> str:
 def _sample(rand, p: dict, alive: int, ping: float, check_fail: float) -> tuple:
     """One failover: (old master marked DOWN, SDOWN of the quorum-th Sentinel, ODOWN, election,
     promotion, new master marked UP), the last five as durations (ms)."""
-    step = max(p["fastinter_ms"], check_fail)
-    old_down = rand() * p["inter_ms"] + (p["fall"] - 1) * step + check_fail
+    # the next check starts fastinter after the previous one ended (haproxy_mark_down)
+    old_down = rand() * p["inter_ms"] + (p["fall"] - 1) * (p["fastinter_ms"] + check_fail) + check_fail
     da, crash = p["down_after_ms"], p["failure"] == "crash"
     each = []
     for _ in range(alive):
@@ -291,7 +293,7 @@ def _sample(rand, p: dict, alive: int, ping: float, check_fail: float) -> tuple:
     odown = _tick(rand) + rtt          # replies are counted on the next tick
     elect = _tick(rand) + rtt          # vote requests, counted on the next tick
     promo = _tick(rand) + _tick(rand) + rtt  # SELECT_SLAVE, then SEND_SLAVEOF_NOONE
-    up = rand() * p["downinter_ms"] + (p["rise"] - 1) * p["fastinter_ms"] + rtt
+    up = rand() * p["downinter_ms"] + (p["rise"] - 1) * (p["fastinter_ms"] + rtt) + rtt
     return old_down, each[p["quorum"] - 1], odown, elect, promo, up
 
 
