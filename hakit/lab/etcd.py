@@ -518,10 +518,11 @@ def measure_failover(cluster: LocalEtcdCluster, client_timeout: float = 0.25, ma
     - ``new_leader_s``: until a surviving member calls itself leader (in a later term);
     - ``first_write_s``: until the first write succeeds again (the write-unavailability window:
       writes sent in between fail or time out);
-    - ``term_increase``: how many terms the election took. 1 means the first campaign won; more
-      means a campaign failed (a split vote, or a vote ignored because the voter had heard from
-      the old leader less than an election timeout ago, raft.go ``inLease``) and the next
-      randomized timeout had to pass. Pre-vote rounds (etcd v3.5+) do not raise the term.
+    - ``term_increase``: how many election rounds (terms) it took. 1 means the first round elected
+      a leader; more means a round failed (a split vote, or a vote request ignored because the voter
+      had heard from the old leader less than an election timeout ago, raft.go ``inLease``) and a
+      further randomized timeout had to pass. It cannot tell the two causes apart. Pre-vote rounds
+      (etcd v3.5+) do not raise the term.
 
     One writer thread and one status watcher per survivor, each talking to its own member with a
     short client timeout, so the client timeout does not dominate the number (design "Lab facts").
