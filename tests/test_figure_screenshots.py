@@ -5,9 +5,8 @@ fitting (``hakit.figures._fit.fit_text``), written to a standalone HTML page tha
 from the installed plotly package (a local file) and holds the figure as the book's CSS does (at
 least ``FIGURE_MIN_WIDTH`` px, scrolling sideways in its own box), and opened with every request
 outside file:// and 127.0.0.1 aborted. For every state of every menu and slider the test reads the
-bounding boxes of the SVG text elements and fails when a label leaves the figure or the page
-scrolls sideways; for the architecture figures, and the charts not in ``KNOWN_OVERLAPS``, also
-when two labels overlap. It also fails on console errors. Screenshots go to _build/screenshots/figure-<name>-<width>.png (as first shown)
+bounding boxes of the SVG text elements and fails when two labels overlap, a label leaves the
+figure or the page scrolls sideways. It also fails on console errors. Screenshots go to _build/screenshots/figure-<name>-<width>.png (as first shown)
 and figure-<name>-<width>-selected.png (a failure or a rollout step selected).
 """
 from __future__ import annotations
@@ -94,12 +93,6 @@ def _charts() -> dict:
     }
 
 
-#: Charts whose labels still touch in some state (tick "0"s meeting at the origin, a legend under a
-#: slider's label, subplot titles): overflow is checked for them, overlap is not (yet).
-KNOWN_OVERLAPS = {"n1_1-nines", "n2_3-quorum", "n2_3-raft", "n2_4-lease", "n3_2_2-hpa", "n3_2_3-rollout",
-                  "n3_2_3-rollout-bad", "n3_2_3-undo", "n3_2_4-probes", "n3_2_5-kube-svc"}
-
-
 _PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <script src="plotly.min.js"></script>
@@ -159,10 +152,6 @@ def overlaps(texts: list[dict], tol: float = 0.5) -> list[tuple[str, str]]:
     return out
 
 
-def test_known_overlaps_are_charts():
-    assert KNOWN_OVERLAPS <= set(_charts())
-
-
 def test_overlap_detector_can_fail():
     a = {"text": "a", "x0": 0, "y0": 0, "x1": 10, "y1": 10}
     assert overlaps([a, dict(a, text="b", x0=5, x1=15)]) == [("a", "b")]
@@ -190,8 +179,8 @@ def _route(route) -> None:
         route.abort()
 
 
-def _problems(info: dict, state, check_overlap: bool = True) -> list[str]:
-    bad = [f"{state}: 标签重叠 {a!r} / {b!r}" for a, b in overlaps(info["texts"])] if check_overlap else []
+def _problems(info: dict, state) -> list[str]:
+    bad = [f"{state}: 标签重叠 {a!r} / {b!r}" for a, b in overlaps(info["texts"])]
     f = info["fig"]
     for t in info["texts"]:
         if t["x0"] < f["x0"] - 1 or t["x1"] > f["x1"] + 1:
@@ -216,12 +205,11 @@ def test_figures_render_without_overlap(browser, pages, width):
             page.evaluate("() => window.figReady")
             page.wait_for_timeout(150)
             states = page.evaluate(_STATES)
-            strict = name not in KNOWN_OVERLAPS
-            problems += [f"{name}@{width}: {p}" for p in _problems(page.evaluate(_TEXTS), "初始", strict)]
+            problems += [f"{name}@{width}: {p}" for p in _problems(page.evaluate(_TEXTS), "初始")]
             page.locator("#fig").screenshot(path=str(SHOTS / f"figure-{name}-{width}.png"))
             for st in states:
                 page.evaluate(_APPLY, st)
-                problems += [f"{name}@{width}: {p}" for p in _problems(page.evaluate(_TEXTS), json.dumps(st), strict)]
+                problems += [f"{name}@{width}: {p}" for p in _problems(page.evaluate(_TEXTS), json.dumps(st))]
             # one more picture with something selected: the second option of the last menu (a failure), or step 3
             if states:
                 pick = [st for st in states if st[0] == states[-1][0] and st[1] == states[-1][1]]

@@ -407,8 +407,8 @@ def test_rollout_figure():
     r = R.simulate(10, 3, 2)
     fig = rollout_figure(r)
     _valid_plotly(fig)
-    assert [d.name for d in fig.data][:4] == ["旧版本（修订版 1）就绪", "旧版本（修订版 1）未就绪",
-                                              "新版本（修订版 2）就绪", "新版本（修订版 2）未就绪"]
+    assert [d.name for d in fig.data][:4] == ["旧版本（修订版本 1）就绪", "旧版本（修订版本 1）未就绪",
+                                              "新版本（修订版本 2）就绪", "新版本（修订版本 2）未就绪"]
     ys = sorted(s.y0 for s in fig.layout.shapes if s.y0 == s.y1)
     assert ys == [8, 13]                     # replicas - maxUnavailable, replicas + maxSurge
     assert max(fig.data[4].y) == 13          # the surge peak is shown

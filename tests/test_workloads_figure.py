@@ -38,9 +38,9 @@ def test_figure_pods_match_each_step():
         for kind in ("old_ready", "old_not_ready", "new_ready", "new_not_ready"):
             assert boxes.get(POD_COLORS[kind], 0) == st[kind], kind
         texts = [t for ts in step.args[0]["text"] for t in ts]
-        assert f"修订版 1 · replicas={st['old_replicas']}" in texts
+        assert f"修订版本 1 · replicas={st['old_replicas']}" in texts
     assert "尚未创建" in steps[0].args[0]["text"][-2]
-    assert f"修订版 2 · replicas={states[1]['new_replicas']}" in steps[1].args[0]["text"][-2]
+    assert f"修订版本 2 · replicas={states[1]['new_replicas']}" in steps[1].args[0]["text"][-2]
     assert len(fig.to_json()) < 300_000
 
 

@@ -49,13 +49,15 @@ _CAPTION_Y = 1.075
 def _base_layout(title: str, x_end: float) -> dict:
     """Three stacked rows sharing the time axis (built by hand: make_subplots is too slow for a
     live widget)."""
-    layout = dict(height=640, title=dict(text=title, x=0.5), legend=dict(orientation="h", y=-0.1, x=0),
-                  margin=dict(t=150, b=110), annotations=[])
+    layout = dict(height=640, title=dict(text=title, x=0.5),
+                  legend=dict(orientation="h", y=-0.16, yanchor="top", x=0),  # below the time axis title
+                  margin=dict(t=150, b=140), annotations=[])
     for i, (dom, sub) in enumerate(zip(_DOMAINS, _SUBTITLES), start=1):
         sfx = "" if i == 1 else str(i)
         layout[f"xaxis{sfx}"] = dict(anchor=f"y{sfx}", domain=[0, 1], range=[0, x_end],
                                      showticklabels=(i == 3), **({"matches": "x3"} if i < 3 else {}))
-        layout[f"yaxis{sfx}"] = dict(anchor=f"x{sfx}", domain=list(dom), rangemode="tozero")
+        layout[f"yaxis{sfx}"] = dict(anchor=f"x{sfx}", domain=list(dom), rangemode="tozero",
+                                     ticklabelstandoff=6)  # the "0"s apart at the origin
         layout["annotations"].append(dict(text=sub, x=0.5, y=dom[1], xref="paper", yref="paper",
                                           xanchor="center", yanchor="bottom", showarrow=False,
                                           font=dict(size=14)))
@@ -149,8 +151,8 @@ def hpa_window_slider_figure(load: Optional[Sequence[float]] = None, windows: Se
         xs, reps, metric, _ = _xy(run)
         steps.append(dict(method="update", label=f"{w} s",
                           args=[{"x": [xs, xs], "y": [reps, metric]}, {"annotations": annotations(run)}, [1, 2]]))
-    layout.update(shapes=_target_shapes(runs[0], x_end), annotations=annotations(runs[active]), height=700,
-                  margin=dict(t=150, b=200),
-                  sliders=[dict(steps=steps, active=active, y=-0.2, yanchor="top", pad=dict(t=10),
+    layout.update(shapes=_target_shapes(runs[0], x_end), annotations=annotations(runs[active]), height=760,
+                  margin=dict(t=150, b=260),  # legend (up to 3 rows on a phone), then the slider
+                  sliders=[dict(steps=steps, active=active, y=-0.35, yanchor="top", pad=dict(t=10),
                                 currentvalue=dict(prefix="scaleDown.stabilizationWindowSeconds："))])
     return _figure(data, layout)

@@ -85,7 +85,8 @@ def _layout(fig: go.Figure, tl: L.Timeline, n_rows: int) -> None:
         template="plotly_white", height=220 + 45 * n_rows, title=dict(text=_title(tl), x=0.5),
         xaxis=dict(title="时间 (s)", range=[0, tl.horizon]),
         yaxis=dict(categoryorder="array", categoryarray=[_row(s) for s in range(n_rows - 1, 0, -1)] + [_HOLDER]),
-        shapes=_shapes(tl), legend=dict(orientation="h", y=-0.35, x=0),
+        # the legend sits on the figure's bottom edge (pixels, not a fraction of the short plot)
+        shapes=_shapes(tl), legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0),
         margin=dict(t=90, b=140, l=140),
     )
 
@@ -127,7 +128,9 @@ def lease_slider_figure(lease_grid: Sequence[float] = LEASE_GRID, death_at: floa
                           args=[{"visible": vis}, {"title.text": _title(tl), "shapes": _shapes(tl),
                                                    "xaxis.range": [0, tl.horizon]}]))
     _layout(fig, runs[active], standbys + 1)
-    fig.update_layout(height=fig.layout.height + 80, margin=dict(b=200),
+    # the slider starts a fixed 50 px below the plot (under the time axis title), the legend (up
+    # to four rows on a phone) below it on the bottom edge
+    fig.update_layout(height=fig.layout.height + 200, margin=dict(b=250),
                       sliders=[dict(active=active, steps=steps, currentvalue=dict(prefix="leaseDuration："),
-                                    y=-0.55, x=0.02, len=0.9, pad=dict(t=30))])
+                                    y=0, yanchor="top", x=0.02, len=0.9, pad=dict(t=50))])
     return fig

@@ -102,7 +102,8 @@ def probe_scenarios_figure(names: Optional[Sequence[str]] = None) -> go.Figure:
         [P.SCENARIOS[n].get("label", n) for n, _tl in tls])
     first = tls[0][1]
     layout = _fast.merge(_layout(first.horizon, _title(first, P.SCENARIOS[tls[0][0]]["title"])), dict(
-        height=540, margin=dict(b=150),
-        sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix="场景："), y=-0.42, x=0.02, len=0.92,
-                      pad=dict(t=30))]))
+        # the slider starts 170 px below the plot, under the legend's three rows (a phone, restarts shown)
+        height=650, margin=dict(b=260), legend=dict(orientation="h", y=-0.24, yanchor="top"),
+        sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix="场景："), y=0, yanchor="top", x=0.02,
+                      len=0.92, pad=dict(t=170))]))
     return _fast.figure(data, layout)

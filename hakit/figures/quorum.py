@@ -70,6 +70,8 @@ def quorum_figure(max_n: int = 7, p_grid: Sequence[float] = P_GRID, active: int 
         steps.append(dict(method="restyle", label=_pct(p), args=[{"y": [y], "text": [t]}, [avail_idx]]))
     for ax in ("xaxis", "xaxis2", "xaxis3"):
         _fast.merge(layout[ax], dict(title=dict(text="成员数 n"), dtick=1))
+    for a in layout["annotations"]:  # subplot titles no wider than their column on a 640 px figure
+        a["font"] = dict(size=13)
     layout["yaxis2"]["rangemode"] = "tozero"
     layout["yaxis3"]["rangemode"] = "tozero"
     layout["shapes"] = [dict(line=dict(color="#9e9e9e", dash="dot"), type="line", x0=Q.MAX_RECOMMENDED,

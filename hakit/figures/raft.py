@@ -87,12 +87,16 @@ def _title(tr: R.RaftTrace, title: Optional[str]) -> str:
 
 def _layout(tr: R.RaftTrace, title: str, n_max: int) -> dict:
     rows = [ROW_COMMIT] + [_node(i) for i in range(n_max - 1, -1, -1)]
+    # The title's first line sits 28 px below the top edge (plotly draws the further lines of a
+    # title downwards from it), so the top margin keeps a row free above the plot for the
+    # partition label; the y range has headroom for the term label over a star on the top row.
+    height = 220 + 38 * (n_max + 1)
     layout = dict(
-        title=dict(text=title), barmode="overlay", height=200 + 38 * (n_max + 1),
+        title=dict(text=title, y=1 - 28 / height, yanchor="middle"), barmode="overlay", height=height,
         xaxis=dict(title=dict(text="时间（秒）"), range=[0, tr.horizon_ms / 1000]),
         yaxis=dict(type="category", categoryorder="array", categoryarray=rows, title=dict(text=""),
-                   range=[-0.5, n_max + 0.5]),
-        legend=dict(orientation="h", y=-0.3), margin=dict(l=90, r=20, t=90, b=80),
+                   range=[-0.5, n_max + 0.9]),
+        legend=dict(orientation="h", y=-0.3), margin=dict(l=90, r=20, t=80, b=80),
     )
     # plotly drops an empty shapes / annotations list from the figure: do the same
     for key, items in (("shapes", _shapes(tr)), ("annotations", _annotations(tr))):
@@ -125,7 +129,11 @@ def raft_scenarios_figure(names: Optional[Sequence[str]] = None, seeds: Sequence
         [f"{R.SCENARIOS[nm].get('label', nm)}·{s}" for nm, s, _tr in runs])
     nm0, _s0, tr0 = runs[0]
     layout = _layout(tr0, _title(tr0, R.SCENARIOS[nm0]["title"]), n_max)
-    _fast.merge(layout, dict(height=layout["height"] + 90, margin=dict(b=170),
+    # the slider starts a fixed 50 px below the plot (under the time axis title), the legend (three
+    # rows on a phone) below it on the bottom edge
+    height = layout["height"] + 130
+    _fast.merge(layout, dict(height=height, margin=dict(b=210), title=dict(y=1 - 28 / height),
+                             legend=dict(yref="container", y=0, yanchor="bottom"),
                              sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix="场景·seed："),
-                                           y=-0.45, x=0.02, len=0.92, pad=dict(t=30))]))
+                                           y=0, yanchor="top", x=0.02, len=0.92, pad=dict(t=50))]))
     return _fast.figure(data, layout)

@@ -25,8 +25,8 @@ _COLORS = {
     "new_ready": "#2e7d32", "new_not_ready": "#ffb74d",
 }
 _NAMES = {
-    "old_ready": "旧版本（修订版 1）就绪", "old_not_ready": "旧版本（修订版 1）未就绪",
-    "new_ready": "新版本（修订版 2）就绪", "new_not_ready": "新版本（修订版 2）未就绪",
+    "old_ready": "旧版本（修订版本 1）就绪", "old_not_ready": "旧版本（修订版本 1）未就绪",
+    "new_ready": "新版本（修订版本 2）就绪", "new_not_ready": "新版本（修订版本 2）未就绪",
 }
 _STACK = ("old_ready", "old_not_ready", "new_ready", "new_not_ready")
 
@@ -95,21 +95,26 @@ def _bands(r: R.Rollout, end: float) -> tuple[list, list]:
              showarrow=False, align="left", font=dict(size=12)),
     ]
     # the two event labels sit on different rows, and on the inner side of their line near the right edge
-    for t, label, color, y in ((r.deadline_exceeded_at, "ProgressDeadlineExceeded", "#c62828", 1.0),
-                               (r.rollback_at, "回滚（rollout undo）", "#6a1b9a", 0.93)):
+    # (rows 18 px apart, whatever the plot height)
+    for t, label, color, shift in ((r.deadline_exceeded_at, "ProgressDeadlineExceeded", "#c62828", 0),
+                                   (r.rollback_at, "回滚（rollout undo）", "#6a1b9a", -18)):
         if t is not None and t <= end:
             shapes.append(dict(type="line", x0=t, x1=t, y0=0, y1=1, yref="paper", line=dict(color=color, dash="dot")))
-            notes.append(dict(x=t, y=y, yref="paper", text=label, showarrow=False,
+            notes.append(dict(x=t, y=1.0, yshift=shift, yref="paper", text=label, showarrow=False,
                               xanchor="right" if t > 0.6 * end else "left",
                               yanchor="top", font=dict(color=color, size=11)))
     return shapes, notes
 
 
 def _layout(title: str, **extra) -> dict:
+    # the title hangs from the top edge, so a wrapped title and the summary above the plot (both of
+    # which grow the top margin) do not meet; the plot is tall enough that the "replicas + maxSurge"
+    # label stays below the two event-label rows; the legend starts below the time axis title
     layout = dict(
-        height=480, title=dict(text=title, x=0.5),
-        xaxis=dict(title=dict(text="时间（秒）")), yaxis=dict(title=dict(text="Pod 数"), rangemode="tozero"),
-        legend=dict(orientation="h", y=-0.18, x=0), margin=dict(t=110, b=120),
+        height=600, title=dict(text=title, x=0.5, y=1, yanchor="top", pad=dict(t=16)),
+        xaxis=dict(title=dict(text="时间（秒）")),
+        yaxis=dict(title=dict(text="Pod 数"), rangemode="tozero", ticklabelstandoff=6),  # "0"s apart at the origin
+        legend=dict(orientation="h", y=-0.2, yanchor="top", x=0), margin=dict(t=90, b=140),
     )
     layout.update(extra)
     return layout
@@ -177,6 +182,7 @@ def rollout_slider_figure(replicas: int = 10, surges: Sequence = SURGE_GRID,
         legend=dict(orientation="h", y=-0.16, x=0),
         sliders=[dict(steps=steps, active=active, currentvalue=dict(prefix="maxSurge / maxUnavailable："),
                       pad=dict(t=10), y=-0.36, yanchor="top")])
+    layout["title"] = dict(text=title, x=0.5)  # one line: centred in the top margin
     layout["xaxis"]["range"] = [0, t_end]
     layout["yaxis"]["range"] = [0, y_max]
     return _figure(_traces(runs[active], t_end), layout)

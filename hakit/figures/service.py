@@ -111,8 +111,9 @@ def kube_svc_figure(n_grid: Sequence[int] = tuple(range(1, 7)), n: int = 3, unre
     fig.update_layout(
         template="plotly_white", height=520,
         title=dict(text="ClusterIP（iptables 模式）：每个 Pod 被选中的概率", x=0.01, xanchor="left", y=0.98, yanchor="top"),
-        yaxis=dict(title="被选中的概率", range=[0, 1.15]), xaxis=dict(title="EndpointSlice 中的端点"),
-        annotations=_ann(st["caption"]), sliders=[_slider(n_grid, None, active)],
+        # headroom: a 1/1 bar's label stays below the chain caption in the top right corner
+        yaxis=dict(title="被选中的概率", range=[0, 1.35], tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1]),
+        xaxis=dict(title="EndpointSlice 中的端点"), annotations=_ann(st["caption"]), sliders=[_slider(n_grid, None, active)],
         updatemenus=[dict(type="dropdown", buttons=buttons, active=0, x=0.0, xanchor="left", y=1.03, yanchor="bottom")],
         margin=dict(t=120, l=60, r=20, b=90), showlegend=False,
     )

@@ -22,8 +22,8 @@ __all__ = ["POD_COLORS", "ownership_states", "ownership_figure", "policy_failure
 
 POD_COLORS = _ROLLOUT_COLORS  # one palette for pods of both revisions across the rollout figures
 _POD_NAMES = {
-    "old_ready": "修订版 1 Pod 就绪", "old_not_ready": "修订版 1 Pod 未就绪",
-    "new_ready": "修订版 2 Pod 就绪", "new_not_ready": "修订版 2 Pod 未就绪（启动中）",
+    "old_ready": "修订版本 1 Pod 就绪", "old_not_ready": "修订版本 1 Pod 未就绪",
+    "new_ready": "修订版本 2 Pod 就绪", "new_not_ready": "修订版本 2 Pod 未就绪（启动中）",
 }
 _MAX_REPLICAS = 12
 
@@ -40,7 +40,7 @@ def ownership_states(replicas: int = 4, max_surge: R.IntOrPercent = "25%",
     r = R.simulate(replicas, max_surge, max_unavailable, startup_seconds=startup_seconds)
     keys = ("old_replicas", "new_replicas", "old_ready", "old_not_ready", "new_ready", "new_not_ready",
             "available", "total_pods")
-    states = [dict(time=0.0, action="更新前：Deployment 只拥有修订版 1 的 ReplicaSet",
+    states = [dict(time=0.0, action="更新前：Deployment 只拥有修订版本 1 的 ReplicaSet",
                    old_replicas=replicas, new_replicas=0, old_ready=replicas, old_not_ready=0,
                    new_ready=0, new_not_ready=0, available=replicas, total_pods=replicas)]
     for s in r.steps:
@@ -83,9 +83,9 @@ def _frame(i: int, st: dict, geo: dict, app: str, r: R.Rollout, replicas: int) -
               geo["rs_x"][1] + geo["pad"], geo["rs_x"][1] + geo["pad"]]
     head_y = [14, geo["rs_y"] + 11, geo["rs_y"] + 28, geo["rs_y"] + 11, geo["rs_y"] + 28]
     head_t = [f"<b>Deployment {app}</b> · replicas={replicas}",
-              f"<b>ReplicaSet {app}-v1</b>", f"修订版 1 · replicas={st['old_replicas']}",
-              f"<b>ReplicaSet {app}-v2</b>" if created else "修订版 2 的 ReplicaSet",
-              f"修订版 2 · replicas={st['new_replicas']}" if created else "尚未创建"]
+              f"<b>ReplicaSet {app}-v1</b>", f"修订版本 1 · replicas={st['old_replicas']}",
+              f"<b>ReplicaSet {app}-v2</b>" if created else "修订版本 2 的 ReplicaSet",
+              f"修订版本 2 · replicas={st['new_replicas']}" if created else "尚未创建"]
     caption = FT.wrap(f"第 {i} 步，t = {st['time']:g} s：{st['action']}\n"
                       f"可用 {st['available']}（下限 replicas − maxUnavailable = {r.min_available}），"
                       f"Pod 共 {st['total_pods']}（上限 replicas + maxSurge = {r.max_total}）", FT.WIDTH, 11)
@@ -101,7 +101,7 @@ def _frame(i: int, st: dict, geo: dict, app: str, r: R.Rollout, replicas: int) -
 
 
 def _ownership_traces(geo: dict) -> list[dict]:
-    """静态：Deployment 框与修订版 1 的 ReplicaSet 框。动态（与 :func:`_frame` 的顺序一致）：修订版 2 的框
+    """静态：Deployment 框与修订版本 1 的 ReplicaSet 框。动态（与 :func:`_frame` 的顺序一致）：修订版本 2 的框
     （已创建 / 尚未创建两种样式）、四类 Pod 框与它们的标签、标题文字、图注。"""
     def box(fill, line, dash="solid", width=1.2):
         return dict(type="scatter", mode="lines", fill="toself", fillcolor=fill, hoverinfo="skip", showlegend=False,

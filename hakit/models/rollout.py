@@ -522,7 +522,7 @@ class _Sim:
 
     def label(self, rs: _RS) -> str:
         role = "新" if rs is self.roles()[1] else "旧"
-        return f"{role} ReplicaSet（修订版 {1 if rs is self.v1 else 2}）"
+        return f"{role} ReplicaSet（修订版本 {1 if rs is self.v1 else 2}）"
 
     def observed_status(self, now: float) -> dict:
         """[SYNC] calculateStatus from the ReplicaSets' *status* (their pods, ready, available)."""
@@ -624,7 +624,7 @@ def _run(sim: _Sim, result: "Rollout", rollback: Optional[float], stop_at: Optio
     while True:
         if rollback is not None and now >= rollback and not sim.rolled_back:
             sim.rolled_back = True
-            _record(result, sim.step(now, "回滚（kubectl rollout undo）：修订版 1 的 ReplicaSet 重新成为新 ReplicaSet"),
+            _record(result, sim.step(now, "回滚（kubectl rollout undo）：修订版本 1 的 ReplicaSet 重新成为新 ReplicaSet"),
                     "rollback")
         while True:
             syncs += 1
