@@ -94,11 +94,14 @@ def run(name: str, values_json: str) -> str:
     """``{"figure": …}`` (the figure's Plotly JSON) or ``{"error": "<Chinese message>"}``."""
     import plotly.io as pio
 
+    from hakit.figures._fit import fit_text
+
     try:
         fig = get(name).compute(json.loads(values_json))
     except ValueError as exc:
         return json.dumps({"error": str(exc)}, ensure_ascii=False)
-    return '{"figure": ' + pio.to_json(fig, validate=False, engine="json") + "}"
+    # titles wrapped for the 640 px figure, as the static book's figures (hakit.figures._render)
+    return '{"figure": ' + pio.to_json(fit_text(fig.to_dict()), validate=False, engine="json") + "}"
 
 
 def answer_placeholder(kind: str) -> str:
