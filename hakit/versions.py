@@ -28,6 +28,10 @@ KIND_NODE_IMAGE = ("kindest/node:v1.36.1@sha256:"
                    "3489c7674813ba5d8b1a9977baea8a6e553784dab7b84759d1014dbd78f7ebd5")
 KUBERNETES_VERSION = "v1.36.1"
 KUBERNETES_MINOR = "1.36"
+# kubernetes.io documents the newest minor only; each earlier one keeps its own archive site
+# (vX-Y.docs.kubernetes.io, one per release branch). Every Kubernetes docs link the reader meets
+# points there (tests/test_reader_pages.py::test_kubernetes_docs_links_are_versioned).
+KUBERNETES_DOCS = "https://v" + KUBERNETES_MINOR.replace(".", "-") + ".docs.kubernetes.io"
 
 # kubeadm v1.36 DefaultEtcdVersion (cmd/kubeadm/app/constants/constants.go at v1.36.1).
 ETCD_VERSION = "3.6"
@@ -80,6 +84,7 @@ SUBSTITUTIONS: dict[str, str] = {
     "kind_version": KIND_VERSION,
     "k8s_version": KUBERNETES_VERSION,
     "k8s_minor": KUBERNETES_MINOR,
+    "k8s_docs": KUBERNETES_DOCS.removeprefix("https://"),
     "etcd_version": ETCD_VERSION,
     "redis_version": REDIS_VERSION,
     "haproxy_version": HAPROXY_VERSION,

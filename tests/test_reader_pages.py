@@ -141,3 +141,33 @@ def test_one_term_per_concept(built_book: Path) -> None:
         if hits:
             problems[page.relative_to(built_book).as_posix()] = hits
     assert not problems, "\n".join(f"{p}: {h}" for p, hs in problems.items() for h in hs)
+
+
+#: Where a reader meets Kubernetes docs links: the pages, the labs and the exercise/lab messages.
+_LINK_SOURCES = ("book", "labs", "hakit/exercises", "hakit/lab")
+_K8S_DOCS = re.compile(r"https://(v\d+-\d+\.docs\.)?kubernetes\.io/(?:zh-cn/)?docs/")
+
+
+def k8s_docs_hosts(text: str) -> set[str]:
+    """The Kubernetes docs sites ``text`` links to: "https://kubernetes.io" for the unversioned
+    (newest-minor) site, "https://vX-Y.docs.kubernetes.io" for an archive."""
+    return {m.group(0).split("/docs/")[0].removesuffix("/zh-cn") for m in _K8S_DOCS.finditer(text)}
+
+
+def test_docs_link_detector_tells_versions_apart() -> None:
+    text = "[a](https://kubernetes.io/docs/x) [b](https://v1-35.docs.kubernetes.io/zh-cn/docs/y)"
+    assert k8s_docs_hosts(text) == {"https://kubernetes.io", "https://v1-35.docs.kubernetes.io"}
+
+
+def test_kubernetes_docs_links_are_versioned() -> None:
+    """kubernetes.io documents the newest minor, which is not the one the course targets: every
+    Kubernetes docs link goes to the archive of ``hakit.versions.KUBERNETES_MINOR``."""
+    from hakit import versions
+
+    bad = []
+    for root in _LINK_SOURCES:
+        for f in sorted((ROOT / root).rglob("*")):
+            if f.is_file() and f.suffix in {".md", ".ipynb", ".py", ".yaml", ".yml"}:
+                other = k8s_docs_hosts(f.read_text(encoding="utf-8")) - {versions.KUBERNETES_DOCS}
+                bad += [f"{f.relative_to(ROOT)}: {h}" for h in sorted(other)]
+    assert not bad, f"Kubernetes 文档链接应指向 {versions.KUBERNETES_DOCS}：\n" + "\n".join(bad)

@@ -146,7 +146,7 @@ def _k5_allowed(replicas: int, min_available: int) -> list:
     params={},
     wrong_answers=[403, 409, None],
     hint="Eviction API 文档（API-initiated eviction）写明了被 PDB 拒绝时的状态码：意思是“请稍后再试”。",
-    source="Kubernetes 文档 API-initiated Eviction：https://kubernetes.io/docs/concepts/scheduling-eviction/api-eviction/",
+    source="Kubernetes 文档 API-initiated Eviction：https://v1-36.docs.kubernetes.io/docs/concepts/scheduling-eviction/api-eviction/",
 )
 def _k5_status() -> int:
     return 429

@@ -100,7 +100,7 @@ def _mtbf() -> float:
 
 # Detection time of a probe-style health check: failureThreshold consecutive failures,
 # one every periodSeconds -> about failureThreshold × periodSeconds (the kubelet's probe
-# semantics: https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/).
+# semantics: https://v1-36.docs.kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/).
 @exercise(
     "n1.detect_plus_recover",
     question=("健康检查每 10 秒一次，连续失败 3 次才判定故障；判定后重新调度并启动新实例需要 60 秒。"

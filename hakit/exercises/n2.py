@@ -178,7 +178,7 @@ def _iptables_rules() -> int:
     kind="int",
     wrong_answers=[3, 5, None],
     hint="外部拓扑把 etcd 成员与控制平面节点放在不同的主机上：两类主机各至少需要几台，见 kubeadm 文档的 External etcd topology 一节。",
-    source="https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/ha-topology/",
+    source="https://v1-36.docs.kubernetes.io/docs/setup/production-environment/tools/kubeadm/ha-topology/",
 )
 def _external_hosts() -> int:
     return 3 + 3
@@ -190,7 +190,7 @@ def _external_hosts() -> int:
     kind="str",
     wrong_answers=["ipvs", "iptables", None],
     hint="v1.26 起 kube-proxy 只负责编排转发规则，不再亲自转发数据包。见 hakit.models.kubeproxy.PROXY_MODES。",
-    source="https://kubernetes.io/docs/reference/networking/virtual-ips/#proxy-modes",
+    source="https://v1-36.docs.kubernetes.io/docs/reference/networking/virtual-ips/#proxy-modes",
 )
 def _removed_mode() -> str:
     from hakit.models import kubeproxy
@@ -203,7 +203,7 @@ def _removed_mode() -> str:
     kind="int",
     wrong_answers=[1, 3, None],
     hint="堆叠拓扑中每台控制平面主机上都有一个 etcd 成员：失去主机就失去成员。剩下的成员还构成多数派吗？",
-    source="https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/ha-topology/",
+    source="https://v1-36.docs.kubernetes.io/docs/setup/production-environment/tools/kubeadm/ha-topology/",
 )
 def _stacked_quorum() -> int:
     from hakit.models import topology

@@ -4,10 +4,10 @@
   ``pkg/controller/deployment/util/deployment_util.go`` 的 ``ResolveFenceposts``：maxSurge 向上取整，
   maxUnavailable 向下取整，两者都为 0 时 maxUnavailable 取 1）。
 - startupProbe：保护时长 = failureThreshold × periodSeconds
-  （https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
+  （https://v1-36.docs.kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
   “Protect slow starting containers with startup probes”）。
 - HPA：:func:`hakit.models.hpa.desired_replicas`
-  （https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#algorithm-details）。
+  （https://v1-36.docs.kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#algorithm-details）。
 """
 from __future__ import annotations
 
@@ -121,8 +121,8 @@ def _hpa_max() -> int:
 
 
 # ---- N.3.2.5–N.3.2.7：Service、Ingress、StatefulSet（hakit.models.service；上游 pkg/proxy/iptables/proxier.go、
-# https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/ 、
-# https://kubernetes.io/docs/tasks/manage-daemon/update-daemon-set/）
+# https://v1-36.docs.kubernetes.io/docs/concepts/workloads/controllers/statefulset/ 、
+# https://v1-36.docs.kubernetes.io/docs/tasks/manage-daemon/update-daemon-set/）
 from hakit.models import availability as _av  # noqa: E402
 from hakit.models import service as _svc  # noqa: E402
 
@@ -230,7 +230,7 @@ def _two_dc() -> set:
     kind="int",
     wrong_answers=[0, 3, None],
     hint="硬性反亲和：每个 zone 最多一个该应用的 Pod；放不下的 Pod 不会被调度。",
-    source="https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#inter-pod-affinity-and-anti-affinity",
+    source="https://v1-36.docs.kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#inter-pod-affinity-and-anti-affinity",
 )
 def _zone_pending() -> int:
     from hakit.models import topology
@@ -245,7 +245,7 @@ def _zone_pending() -> int:
     kind="int",
     wrong_answers=[1, 0, None],
     hint="旧 ReplicaSet 被缩到 0 但不会删除（保留用于回滚，直到超过 revisionHistoryLimit）。",
-    source="https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#clean-up-policy",
+    source="https://v1-36.docs.kubernetes.io/docs/concepts/workloads/controllers/deployment/#clean-up-policy",
 )
 def _rs_after() -> int:
     return 2
@@ -257,7 +257,7 @@ def _rs_after() -> int:
     kind="int",
     wrong_answers=[7, 6, None],
     hint="上限是 replicas + maxSurge，maxSurge 的百分比向上取整。",
-    source="https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#max-surge",
+    source="https://v1-36.docs.kubernetes.io/docs/concepts/workloads/controllers/deployment/#max-surge",
 )
 def _max_pods_6() -> int:
     return max(s.total_pods for s in rollout.simulate(6, "25%", "25%").steps)

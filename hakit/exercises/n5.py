@@ -31,7 +31,7 @@ def _q2() -> str:
     return "C"
 
 
-# 勘误 E03：https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/high-availability/
+# 勘误 E03：https://v1-36.docs.kubernetes.io/docs/setup/production-environment/tools/kubeadm/high-availability/
 # 与 kube-controller-manager / kube-scheduler 的 --leader-elect（默认 true）。
 @exercise(
     "n5.q3_controller_manager",
@@ -60,7 +60,7 @@ def _q4() -> str:
     return "A"
 
 
-# 勘误 E26：https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#pod-identity
+# 勘误 E26：https://v1-36.docs.kubernetes.io/docs/concepts/workloads/controllers/statefulset/#pod-identity
 @exercise(
     "n5.q5_statefulset",
     question=("（多选）StatefulSet 的 Pod 被删除重建后，哪些保持不变？\n"
@@ -74,7 +74,7 @@ def _q5() -> str:
 
 
 # 勘误 E11、E10：dockershim 在 v1.24 移除；kube-proxy userspace 模式在 v1.26 移除。
-# https://kubernetes.io/blog/2022/02/17/dockershim-faq/ ; https://kubernetes.io/docs/reference/networking/virtual-ips/
+# https://kubernetes.io/blog/2022/02/17/dockershim-faq/ ; https://v1-36.docs.kubernetes.io/docs/reference/networking/virtual-ips/
 @exercise(
     "n5.q6_removed",
     question=("（多选）下列哪些已经从 Kubernetes 中移除？\n"

@@ -23,23 +23,23 @@ through the official ``kubernetes`` Python client:
   and ``stop_node`` / ``start_node`` (``docker stop|start <kind node container>``).
 
 Sources:
-- kubeconfig contexts and ``current-context``: https://kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/
+- kubeconfig contexts and ``current-context``: https://v1-36.docs.kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/
 - kind context names are ``kind-<cluster>``, node containers ``<cluster>-control-plane``,
   ``<cluster>-control-plane2``, ``<cluster>-worker``…, label ``io.x-k8s.kind.cluster=<cluster>``;
   k3d contexts are ``k3d-<cluster>``: https://kind.sigs.k8s.io/docs/user/quick-start/ ,
   https://k3d.io/stable/usage/kubeconfig/ , minikube's context is ``minikube``.
 - Server-side apply (``PATCH`` with ``application/apply-patch+yaml``, ``fieldManager``, ``force``):
-  https://kubernetes.io/docs/reference/using-api/server-side-apply/
+  https://v1-36.docs.kubernetes.io/docs/reference/using-api/server-side-apply/
 - EndpointSlice conditions ``ready`` / ``serving`` / ``terminating``:
-  https://kubernetes.io/docs/concepts/services-networking/endpoint-slices/#conditions
+  https://v1-36.docs.kubernetes.io/docs/concepts/services-networking/endpoint-slices/#conditions
 - Eviction API (429 Too Many Requests when a PodDisruptionBudget would be violated):
-  https://kubernetes.io/docs/concepts/scheduling-eviction/api-eviction/
+  https://v1-36.docs.kubernetes.io/docs/concepts/scheduling-eviction/api-eviction/
 - ``kubectl rollout undo`` = copy the previous revision's ReplicaSet pod template (without the
   ``pod-template-hash`` label) back into the Deployment: kubernetes/kubectl
   ``pkg/polymorphichelpers/rollback.go`` (DeploymentRollbacker).
 - Consistent reads: a list with ``resourceVersion=""`` is a quorum read from etcd, ``"0"`` may be
   served from the API server's watch cache:
-  https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-versions
+  https://v1-36.docs.kubernetes.io/docs/reference/using-api/api-concepts/#resource-versions
 """
 from __future__ import annotations
 

@@ -15,18 +15,18 @@ so a bug in a model cannot make a grader accept a wrong answer or observation), 
 - Rolling update fenceposts: maxSurge rounds up, maxUnavailable rounds down, both 0 -> unavailable 1;
   during a rollout total pods <= replicas + maxSurge and available >= replicas - maxUnavailable
   (kubernetes/kubernetes pkg/controller/deployment/util/deployment_util.go ResolveFenceposts,
-  MaxSurge, MaxUnavailable; https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#max-surge).
+  MaxSurge, MaxUnavailable; https://v1-36.docs.kubernetes.io/docs/concepts/workloads/controllers/deployment/#max-surge).
 - CrashLoopBackOff: the first restart is immediate, then 10 s doubling, capped at 300 s
-  (https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-restarts).
+  (https://v1-36.docs.kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-restarts).
   A restart is picked up on a later pod sync, so an observed delay may be up to ~15 s late.
 - HPA: desired = ceil(current * currentValue / targetValue), no change within the 0.1 tolerance;
   scale-up per 15 s at most max(+100 %, +4 pods); scale-down only after the stabilization
-  window (https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#algorithm-details).
+  window (https://v1-36.docs.kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#algorithm-details).
 - Taint-based eviction after tolerationSeconds; Eviction API 429 when a PodDisruptionBudget
-  forbids it (https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/#taint-based-evictions,
-  https://kubernetes.io/docs/concepts/scheduling-eviction/api-eviction/).
+  forbids it (https://v1-36.docs.kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/#taint-based-evictions,
+  https://v1-36.docs.kubernetes.io/docs/concepts/scheduling-eviction/api-eviction/).
 - StatefulSet: stable name, network identity and storage; the Pod IP is not stable
-  (https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#pod-identity).
+  (https://v1-36.docs.kubernetes.io/docs/concepts/workloads/controllers/statefulset/#pod-identity).
 """
 from __future__ import annotations
 
@@ -323,7 +323,7 @@ def check_taint_eviction(obs: Optional[Mapping]) -> bool:
 
 #: A granted eviction: the eviction docs say 200 OK; the API server answers the create of the
 #: ``pods/eviction`` subresource with 201 Created. Either means "allowed".
-#: https://kubernetes.io/docs/concepts/scheduling-eviction/api-eviction/
+#: https://v1-36.docs.kubernetes.io/docs/concepts/scheduling-eviction/api-eviction/
 EVICTION_ALLOWED = (200, 201)
 
 
