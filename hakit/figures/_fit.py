@@ -122,8 +122,13 @@ def _annotation_room(a: dict, plot_w: float, m: dict) -> float:
     return min(room, 0.7 * (plot_w + m["l"] + m["r"]))
 
 
+def _font_size(layout: dict) -> float:
+    """The figure's base font size (plotly.js default 12 px)."""
+    return (layout.get("font") or {}).get("size") or 12
+
+
 def _annotation_size(a: dict, layout: dict) -> float:
-    return (a.get("font") or {}).get("size") or (layout.get("font") or {}).get("size") or 12
+    return (a.get("font") or {}).get("size") or _font_size(layout)
 
 
 def _fit_annotation(a: dict, layout: dict, plot_w: float, m: dict) -> dict:
@@ -145,22 +150,23 @@ def _above_plot_px(old: list, new: list, layout: dict) -> float:
 
 def _title_size(layout: dict) -> float:
     title = layout.get("title") if isinstance(layout.get("title"), dict) else {}
-    return (title.get("font") or {}).get("size") or 1.4 * ((layout.get("font") or {}).get("size") or 12)
+    return (title.get("font") or {}).get("size") or 1.4 * _font_size(layout)
 
 
-def _fit_update(update: dict, layout: dict, width: float, plot_w: float, m: dict) -> tuple[dict, int]:
-    """Fit the texts a slider step or menu button sets; return it and the pixels it adds on top."""
+def _fit_update(update: dict, layout: dict, width: float, plot_w: float, m: dict) -> tuple[dict, float]:
+    """Fit the texts of a layout update (a slider step's or menu button's, or the figure's own
+    title and annotations); return it and the pixels the extra lines add on top."""
     out, added = dict(update), 0.0
     size = _title_size(layout)
     for key, val in update.items():
         if key == "title.text" or (key == "title" and isinstance(val, str)):
             out[key] = wrap(val, width - 40, size)
-            added = max(added, (_lines(out[key]) - _lines(val)) * 1.3 * size)
+            added += (_lines(out[key]) - _lines(val)) * 1.3 * size
         elif key == "annotations" and isinstance(val, list):
             out[key] = [_fit_annotation(a, layout, plot_w, m) for a in val]
-            added = max(added, _above_plot_px(val, out[key], layout))
+            added += _above_plot_px(val, out[key], layout)
         elif re.fullmatch(r"annotations\[\d+\]\.text", key) and isinstance(val, str):
-            out[key] = wrap(val, plot_w, (layout.get("font") or {}).get("size") or 12)
+            out[key] = wrap(val, plot_w, _font_size(layout))
     return out, added
 
 
@@ -185,17 +191,18 @@ def fit_text(fig: dict, width: float = FIGURE_MIN_WIDTH) -> dict:
     layout = fig.setdefault("layout", {})
     m = {**_DEFAULT_MARGIN, **(layout.get("margin") or {})}
     plot_w = max(100.0, width - m["l"] - m["r"])
-    title_px = notes_px = 0.0
     title = layout.get("title")
+    own = {}
     if isinstance(title, dict) and isinstance(title.get("text"), str):
-        new = wrap(title["text"], width - 40, _title_size(layout))
-        title_px = (_lines(new) - _lines(title["text"])) * 1.3 * _title_size(layout)
-        layout["title"] = dict(title, text=new)
+        own["title.text"] = title["text"]
     if layout.get("annotations"):
-        old = layout["annotations"]
-        layout["annotations"] = [_fit_annotation(a, layout, plot_w, m) for a in old]
-        notes_px = _above_plot_px(old, layout["annotations"], layout)
-    added = max(title_px + notes_px, _fit_controls(layout, width, plot_w, m))
+        own["annotations"] = layout["annotations"]
+    fitted, added = _fit_update(own, layout, width, plot_w, m)
+    if "title.text" in fitted:
+        layout["title"] = dict(title, text=fitted["title.text"])
+    if "annotations" in fitted:
+        layout["annotations"] = fitted["annotations"]
+    added = max(added, _fit_controls(layout, width, plot_w, m))
     if added > 0:
         layout["margin"] = dict(layout.get("margin") or {}, t=m["t"] + round(added))
     return fig
