@@ -99,6 +99,8 @@ def test_shorter_lease_means_faster_takeover_on_average():
 @pytest.mark.parametrize("kw, msg", [
     (dict(standbys=0), "1 到 9"), (dict(standbys=2.0), "1 到 9"), (dict(seed="x"), "整数"),
     (dict(death_at=0), "death_at"),
+    (dict(standbys=10), "1 到 9"), (dict(standbys=True), "1 到 9"), (dict(seed=True), "seed"),
+    (dict(seed=1.0), "seed"), (dict(death_at=-1), "death_at"),
 ])
 def test_simulate_rejects(kw, msg):
     args = dict(death_at=20)
