@@ -72,7 +72,7 @@ def _copy_live_assets(app: Sphinx) -> None:
     for src in assets["site"]:
         _copy_if_changed(src, live / "wheels" / src.name)
         files.append({"path": f"wheels/{src.name}", "bytes": src.stat().st_size, "kind": "zip",
-                      "label": "plotly、networkx"})
+                      "label": "networkx"})
     name, data = BA.hakit_zip()
     for old in live.glob("hakit-*.zip"):
         if old.name != name:

@@ -6,11 +6,11 @@ Usage: python tools/browser_assets.py
    ``npm ci`` into ``node_modules/`` (skipped when the pinned version is already there).
 2. The pure-Python wheels in ``browser-requirements.txt``, pinned with hashes:
    ``pip download --require-hashes`` into ``.venv/hakit-live/`` (skipped when present with the
-   right hashes), then stripped of what the browser never uses (plotly's bundled JavaScript and
-   JupyterLab extension, networkx's tests) into ``.venv/hakit-live/stripped/``.
+   right hashes), then stripped of what the browser never uses (networkx's tests) into
+   ``.venv/hakit-live/stripped/``. No plotly: the panels build figure dicts without it.
 3. :func:`ensure_site`: one zip of those wheels in which the modules hakit imports are bytecode
    compiled by Pyodide's own Python under Node (``_ext/live/compile_site.mjs``), so the browser
-   does not compile plotly's large modules; cached in ``.venv/hakit-live/site-<key>.zip``.
+   does not compile them; cached in ``.venv/hakit-live/site-<key>.zip``.
 4. :func:`hakit_zip`: the part of hakit the browser imports (not ``lab`` or ``widgets``), as source.
 
 The Sphinx extension ``_ext/hakit_static.py`` calls :func:`ensure` and copies these under
@@ -43,9 +43,6 @@ PYTHON_VERSION = "3.14"  # Pyodide 314.0.8 runs Python 3.14.2
 
 # Stripped from wheels: never imported by hakit in the browser.
 _STRIP = (
-    re.compile(r"^plotly/package_data/.*\.js$"),
-    re.compile(r"^plotly/labextension/"),
-    re.compile(r"^plotly-[^/]+\.data/"),
     re.compile(r"^networkx/(.+/)?tests/"),
 )
 
@@ -180,7 +177,7 @@ def ensure_site(wheels: list[Path]) -> Path:
     name, data = hakit_zip()
     warm = CACHE / name
     warm.write_bytes(data)
-    print("node compile_site.mjs：用 Pyodide 预编译 plotly、networkx 等模块…", flush=True)
+    print("node compile_site.mjs：用 Pyodide 预编译 networkx 等模块…", flush=True)
     tmp = out.with_suffix(".part")
     proc = subprocess.run([node, str(script), str(PYODIDE_DIR), str(tmp), str(warm), *map(str, wheels)],
                           capture_output=True, text=True)

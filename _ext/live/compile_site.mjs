@@ -2,7 +2,7 @@
 // unpack the pinned wheels into Pyodide's file system, import what hakit's panels and exercises
 // import, compile those modules to bytecode with Pyodide's own Python (so the magic number is the
 // browser's) and write one zip in which they are .pyc files without source: the reader's browser
-// then skips compiling plotly's large modules. Modules nothing imports stay .py.
+// then skips compiling them. Modules nothing imports stay .py.
 //
 // usage: node compile_site.mjs <pyodide dir> <out.zip> <hakit.zip> <wheel>...
 import fs from "node:fs";

@@ -82,7 +82,7 @@
     progress(0.75, "正在启动 Python（Pyodide）…");
     const py = await startPyodide(bytes);
     stats.phases.pyodide = performance.now() - t0;
-    progress(0.85, "正在安装 plotly、networkx 与 hakit…");
+    progress(0.85, "正在安装 networkx 与 hakit…");
     const site = py.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
     for (const f of files) {
       if (f.kind === "wheel" || f.kind === "zip") {
@@ -152,12 +152,18 @@
         if (gd) gd.classList.add("hakit-live-stale");
         return Promise.resolve(finish(t0, t1, "error"));
       }
-      if (!gd) {
+      const fig = result.figure;
+      let drawn;
+      if (gd) {
+        // no config: react would rebuild and compare the plot's context (~5 ms) on every redraw
+        drawn = window.Plotly.react(gd, fig.data, fig.layout);
+      } else {
         gd = document.createElement("div");
         gd.className = "plotly-graph-div";
         holder.appendChild(gd);
+        drawn = window.Plotly.newPlot(gd, fig.data, fig.layout, PLOTLY_CONFIG);
       }
-      return window.Plotly.react(gd, result.figure.data, result.figure.layout, PLOTLY_CONFIG).then(() => {
+      return drawn.then(() => {
         gd.classList.remove("hakit-live-stale");
         setStatus(status, "ready", "已在浏览器中计算（与 JupyterLab 相同的 hakit 代码）");
         return finish(t0, t1, "ready");

@@ -1,33 +1,46 @@
-"""Fast figure assembly for widget callbacks: plain dicts in, one unvalidated ``go.Figure`` out.
+"""Fast figure assembly: plain dicts in, one unvalidated ``go.Figure`` (or the plain dict) out.
 
 Plotly validates every property assignment (``go.Scatter(...)``, ``fig.add_trace``,
 ``fig.update_layout``, ``make_subplots``) and deep-copies the template on each
-``template="plotly_white"``; for the figures of the widget panels that validation cost 20–150 ms
-per call, more than the models themselves. The builders therefore assemble the same figure as
-plain dicts and hand it to ``go.Figure(..., _validate=False)`` once, with the plotly_white
-template and any subplot grid resolved once per process (both are constant). The result is the
-same figure (the tests compare it property by property and run full validation on it).
+``template="plotly_white"``; for the figures of the panels that validation cost 20–150 ms per
+call, more than the models themselves. The builders therefore assemble the same figure as plain
+dicts and hand it to :func:`figure` once, with the plotly_white template (kept as data in
+``hakit.figures._template``) and subplot grids computed here. The result is the same figure (the
+tests compare it with plotly's own construction and run full validation on it).
+
+Inside :func:`as_dicts` (what the live book's browser does, where no plotly is shipped),
+:func:`figure` returns the figure dict itself: nothing here imports plotly then.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
-import functools
+from typing import TYPE_CHECKING, Iterator, Sequence
 
-import plotly.graph_objects as go
-import plotly.io as pio
-from plotly.subplots import make_subplots
+from hakit.figures._template import PLOTLY_WHITE
 
-__all__ = ["figure", "merge", "subplot_layout", "template"]
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+__all__ = ["as_dicts", "figure", "merge", "row_layout", "template", "stepped_groups"]
+
+_AS_DICTS = contextvars.ContextVar("hakit_figures_as_dicts", default=False)
 
 
-@functools.lru_cache(maxsize=1)
-def _template() -> dict:
-    return pio.templates["plotly_white"].to_plotly_json()
+@contextlib.contextmanager
+def as_dicts() -> Iterator[None]:
+    """Within this block :func:`figure` returns ``{"data": …, "layout": …}`` (no plotly import)."""
+    token = _AS_DICTS.set(True)
+    try:
+        yield
+    finally:
+        _AS_DICTS.reset(token)
 
 
 def template() -> dict:
     """The resolved plotly_white template (a fresh copy, safe to mutate)."""
-    return copy.deepcopy(_template())
+    return copy.deepcopy(PLOTLY_WHITE)
 
 
 def merge(base: dict, update: dict) -> dict:
@@ -41,22 +54,37 @@ def merge(base: dict, update: dict) -> dict:
     return base
 
 
-@functools.lru_cache(maxsize=32)
-def _subplot_layout(rows: int, cols: int, kw: tuple) -> dict:
-    return make_subplots(rows=rows, cols=cols, **dict(kw)).to_plotly_json()["layout"]
+def row_layout(cols: int, horizontal_spacing: float, subplot_titles: Sequence[str] = ()) -> dict:
+    """The layout ``make_subplots(rows=1, cols=cols, horizontal_spacing=…, subplot_titles=…)``
+    produces, without its template: axis domains and anchors, one title annotation per column
+    (the same arithmetic as plotly's, so the floats are equal too)."""
+    width = (1.0 - horizontal_spacing * (cols - 1)) / cols
+    layout: dict = {}
+    annotations = []
+    for c in range(cols):
+        sfx = "" if c == 0 else str(c + 1)
+        x0 = sum([width] * c) + c * horizontal_spacing  # summed as plotly sums it
+        layout[f"xaxis{sfx}"] = {"anchor": f"y{sfx}", "domain": [x0, x0 + width]}
+        layout[f"yaxis{sfx}"] = {"anchor": f"x{sfx}", "domain": [0.0, 1.0]}
+        if c < len(subplot_titles):
+            annotations.append({"font": {"size": 16}, "showarrow": False, "text": subplot_titles[c],
+                                "x": (x0 + (x0 + width)) / 2, "xanchor": "center", "xref": "paper",
+                                "y": 1.0, "yanchor": "bottom", "yref": "paper"})
+    if annotations:
+        layout["annotations"] = annotations
+    return layout
 
 
-def subplot_layout(rows: int, cols: int, **kw) -> dict:
-    """The layout that ``make_subplots(rows, cols, **kw)`` produces (axes domains, anchors and the
-    subplot-title annotations), computed once per argument set; a fresh copy on each call.
-    Keyword values must be hashable (tuples, not lists)."""
-    return copy.deepcopy(_subplot_layout(rows, cols, tuple(sorted(kw.items()))))
-
-
-def figure(data: list, layout: dict) -> go.Figure:
+def figure(data: list, layout: dict) -> "go.Figure | dict":
     """``go.Figure`` from plain trace dicts and a layout dict, with the plotly_white template, no
-    per-property validation. ``layout`` must not carry its own ``template``."""
-    return go.Figure({"data": data, "layout": dict(layout, template=_template())}, _validate=False)
+    per-property validation; inside :func:`as_dicts` the same figure as a dict (the template is
+    shared: do not mutate it). ``layout`` must not carry its own ``template``."""
+    fig = {"data": data, "layout": dict(layout, template=PLOTLY_WHITE)}
+    if _AS_DICTS.get():
+        return fig
+    import plotly.graph_objects as go
+
+    return go.Figure(fig, _validate=False)
 
 
 def stepped_groups(groups: list, step_layouts: list, labels: list) -> tuple:

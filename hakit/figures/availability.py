@@ -4,12 +4,14 @@
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
-import plotly.graph_objects as go
-
+from hakit.figures import _fast
 from hakit.models import availability as A
 from hakit.models import quorum as Q
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 __all__ = ["NINES_GRID", "P_GRID", "nines_figure", "composition_figure", "nines_of"]
 
@@ -26,7 +28,7 @@ def _pct(a: float) -> str:
     return s + "%"
 
 
-def nines_figure(levels: Sequence[float] = NINES_GRID, active: int = 5) -> go.Figure:
+def nines_figure(levels: Sequence[float] = NINES_GRID, active: int = 5, title: Optional[str] = None) -> go.Figure:
     """停机预算柱状图（分钟，对数坐标）：每年/每月/每周/每天，滑块选择可用性；两条横线是源章节
     提到的两次事故（微信 2019-10-29 约 30 分钟，支付宝 2015-05-27 约 140 分钟，估计值），
     图注给出一次这样的中断用掉了多少年度预算。"""
@@ -52,14 +54,14 @@ def nines_figure(levels: Sequence[float] = NINES_GRID, active: int = 5) -> go.Fi
         return "<br>".join(parts)
 
     y0, t0 = bars(levels[active])
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=xs, y=y0, text=t0, textposition="outside", marker_color="#1e88e5",
-                         name="允许的停机时间", hovertemplate="%{x}：%{text}<extra></extra>"))
+    # plain dicts, one unvalidated Figure (hakit.figures._fast): the live panel redraws it
+    data = [dict(type="bar", x=xs, y=y0, text=t0, textposition="outside", marker=dict(color="#1e88e5"),
+                 name="允许的停机时间", hovertemplate="%{x}：%{text}<extra></extra>")]
     for inc, color in zip(A.INCIDENTS, _INCIDENT_COLORS):
         m = inc.duration_s / 60
-        fig.add_trace(go.Scatter(x=[xs[0], xs[-1]], y=[m, m], mode="lines", line=dict(color=color, dash="dash"),
-                                 name=f"{inc.name.split('（')[0]} {inc.date}（约 {m:.0f} 分钟）",
-                                 hovertemplate=inc.note + "<extra></extra>"))
+        data.append(dict(type="scatter", x=[xs[0], xs[-1]], y=[m, m], mode="lines", line=dict(color=color, dash="dash"),
+                         name=f"{inc.name.split('（')[0]} {inc.date}（约 {m:.0f} 分钟）",
+                         hovertemplate=inc.note + "<extra></extra>"))
 
     def ann(a: float) -> list:
         return [dict(text=caption(a), x=0, y=1.0, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
@@ -69,17 +71,17 @@ def nines_figure(levels: Sequence[float] = NINES_GRID, active: int = 5) -> go.Fi
     for a in levels:
         y, t = bars(a)
         steps.append(dict(method="update", label=_pct(a), args=[{"y": [y], "text": [t]}, {"annotations": ann(a)}, [0]]))
-    fig.update_layout(
-        template="plotly_white", height=520, title=dict(text="几个 9 与停机预算（年 = 365 天，月 = 1/12 年）", x=0.5),
+    layout = dict(
+        height=520, title=dict(text=title or "几个 9 与停机预算（年 = 365 天，月 = 1/12 年）", x=0.5),
         # headroom above the 90 % year bar so its label stays below the caption
-        yaxis=dict(type="log", title="停机预算（分钟，对数坐标）", range=[-3.2, 5.6]),
+        yaxis=dict(type="log", title=dict(text="停机预算（分钟，对数坐标）"), range=[-3.2, 5.6]),
         annotations=ann(levels[active]), margin=dict(t=150, b=110),
         legend=dict(orientation="h", y=-0.12, x=0),
     )
     if len(levels) > 1:
-        fig.update_layout(sliders=[dict(steps=steps, active=active, currentvalue=dict(prefix="可用性："),
-                                        pad=dict(t=50), y=-0.18)])
-    return fig
+        layout["sliders"] = [dict(steps=steps, active=active, currentvalue=dict(prefix="可用性："),
+                                  pad=dict(t=50), y=-0.18)]
+    return _fast.figure(data, layout)
 
 
 def nines_of(unavailability: float) -> float:
@@ -88,7 +90,8 @@ def nines_of(unavailability: float) -> float:
     return min(15.0, A.unavailability_to_nines(unavailability))
 
 
-def composition_figure(p_grid: Sequence[float] = P_GRID, max_n: int = 7, active: int = 2) -> go.Figure:
+def composition_figure(p_grid: Sequence[float] = P_GRID, max_n: int = 7, active: int = 2,
+                       title: Optional[str] = None) -> go.Figure:
     """串联、并联、多数派 (k-of-n, k = n//2+1) 与 “2-of-n” 的系统可用性（以几个 9 表示）随组件数 n 的变化；
     滑块选择单个组件的可用性 p。串联越多越差，并联越多越好，多数派在偶数 n 上不进步。"""
     if not p_grid:
@@ -116,23 +119,23 @@ def composition_figure(p_grid: Sequence[float] = P_GRID, max_n: int = 7, active:
                         [None if v != v else _pct(1 - v) for v in vals]))
         return out
 
-    fig = go.Figure()
-    for (name, color, _), (y, t) in zip(kinds, ys(p_grid[active])):
-        fig.add_trace(go.Scatter(x=ns, y=y, text=t, mode="lines+markers", name=name, line=dict(color=color),
-                                 hovertemplate="n=%{x}：%{text}（%{y:.2f} 个 9）<extra>" + name + "</extra>"))
+    data = [dict(type="scatter", x=ns, y=y, text=t, mode="lines+markers", name=name, line=dict(color=color),
+                 hovertemplate="n=%{x}：%{text}（%{y:.2f} 个 9）<extra>" + name + "</extra>")
+            for (name, color, _), (y, t) in zip(kinds, ys(p_grid[active]))]
     steps = []
     for p in p_grid:
-        data = ys(p)
+        step = ys(p)
         steps.append(dict(method="update", label=_pct(p),
-                          args=[{"y": [d[0] for d in data], "text": [d[1] for d in data]},
+                          args=[{"y": [d[0] for d in step], "text": [d[1] for d in step]},
                                 {"title.text": f"组合后的可用性（单个组件 p = {_pct(p)}）"}]))
-    fig.update_layout(
-        template="plotly_white", height=480, title=dict(text=f"组合后的可用性（单个组件 p = {_pct(p_grid[active])}）", x=0.5),
-        xaxis=dict(title="组件数 n", dtick=1), yaxis=dict(title="几个 9（−log10 不可用率）", rangemode="tozero"),
+    layout = dict(
+        height=480, title=dict(text=title or f"组合后的可用性（单个组件 p = {_pct(p_grid[active])}）", x=0.5),
+        xaxis=dict(title=dict(text="组件数 n"), dtick=1),
+        yaxis=dict(title=dict(text="几个 9（−log10 不可用率）"), rangemode="tozero"),
         legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
         margin=dict(t=110),
     )
     if len(p_grid) > 1:
-        fig.update_layout(sliders=[dict(steps=steps, active=active, currentvalue=dict(prefix="单个组件可用性 p："),
-                                        pad=dict(t=50))])
-    return fig
+        layout["sliders"] = [dict(steps=steps, active=active, currentvalue=dict(prefix="单个组件可用性 p："),
+                                  pad=dict(t=50))]
+    return _fast.figure(data, layout)

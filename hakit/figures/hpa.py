@@ -5,12 +5,13 @@
 """
 from __future__ import annotations
 
-from typing import Optional, Sequence
-
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from hakit.figures._fast import figure as _figure
 from hakit.models import hpa as H
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 __all__ = ["hpa_figure", "hpa_window_slider_figure", "WINDOW_GRID"]
 

@@ -6,11 +6,13 @@
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-import plotly.graph_objects as go
-
+from hakit.figures import _fast
 from hakit.models import kubeproxy as K
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 __all__ = ["SERVICE_GRID", "ENDPOINT_GRID", "rule_growth_figure", "rules_bar_figure"]
 
@@ -41,23 +43,21 @@ def rule_growth_figure(services: Sequence[int] = SERVICE_GRID, endpoints: Sequen
     ms = _check_grid("marked", marked, 1)
     table = {n: [K.iptables_rule_count(s, n, session_affinity) for s in xs] for n in ns}
     n0 = ns[min(2, len(ns) - 1)]
-    fig = go.Figure()
-    for key, name, color in _CHAINS:
-        fig.add_trace(go.Scatter(
-            x=xs, y=[r[key] for r in table[n0]], mode="lines+markers", name=name,
-            line=dict(color=color, width=3 if key == "nat_rules" else 1.5,
-                      dash="solid" if key in ("nat_rules", "KUBE-SERVICES") else "dot"),
-            hovertemplate="S=%{x}<br>%{y:,} 条<extra>" + key + "</extra>"))
+    data = [dict(type="scatter", x=xs, y=[r[key] for r in table[n0]], mode="lines+markers", name=name,
+                 line=dict(color=color, width=3 if key == "nat_rules" else 1.5,
+                           dash="solid" if key in ("nat_rules", "KUBE-SERVICES") else "dot"),
+                 hovertemplate="S=%{x}<br>%{y:,} 条<extra>" + key + "</extra>")
+            for key, name, color in _CHAINS]
     ipvs = [K.ipvs_objects(s, n0)["real_servers"] for s in xs]
-    fig.add_trace(go.Scatter(x=xs, y=ipvs, mode="lines", name="对照：ipvs 模式的 real server 数（哈希表条目，非规则）",
-                             line=dict(color="#8e24aa", dash="dash", width=1.2),
-                             hovertemplate="S=%{x}<br>%{y:,} 个 real server<extra>ipvs</extra>"))
+    data.append(dict(type="scatter", x=xs, y=ipvs, mode="lines", name="对照：ipvs 模式的 real server 数（哈希表条目，非规则）",
+                     line=dict(color="#8e24aa", dash="dash", width=1.2),
+                     hovertemplate="S=%{x}<br>%{y:,} 个 real server<extra>ipvs</extra>"))
     curve_idx = list(range(len(_CHAINS) + 1))
     y_top = max(r["nat_rules"] for r in table[ns[-1]]) * 3
     m0 = ms[0]
-    fig.add_trace(go.Scatter(x=[m0, m0], y=[0.5, y_top], mode="lines", name="所选 Service 数",
-                             line=dict(color="#ff6f00", width=2), hoverinfo="skip"))
-    vline = len(fig.data) - 1
+    data.append(dict(type="scatter", x=[m0, m0], y=[0.5, y_top], mode="lines", name="所选 Service 数",
+                     line=dict(color="#ff6f00", width=2), hoverinfo="skip"))
+    vline = len(data) - 1
 
     ep_steps = []
     for n in ns:
@@ -65,10 +65,10 @@ def rule_growth_figure(services: Sequence[int] = SERVICE_GRID, endpoints: Sequen
         ys.append([K.ipvs_objects(s, n)["real_servers"] for s in xs])
         ep_steps.append(dict(method="restyle", label=str(n), args=[{"y": ys}, curve_idx]))
     sv_steps = [dict(method="restyle", label=f"{m:,}", args=[{"x": [[m, m]]}, [vline]]) for m in ms]
-    fig.update_layout(
-        template="plotly_white", height=620, title=dict(text=title, x=0.01),
-        xaxis=dict(type="log", title="Service 端口数 S（对数）"),
-        yaxis=dict(type="log", title="规则数（对数）", range=[0, len(str(int(y_top)))]),
+    layout = dict(
+        height=620, title=dict(text=title, x=0.01),
+        xaxis=dict(type="log", title=dict(text="Service 端口数 S（对数）")),
+        yaxis=dict(type="log", title=dict(text="规则数（对数）"), range=[0, len(str(int(y_top)))]),
         legend=dict(orientation="h", y=-0.52, yanchor="top", x=0, font=dict(size=10)),
         margin=dict(l=60, r=20, t=60, b=260), hovermode="x unified",
         sliders=[
@@ -78,20 +78,19 @@ def rule_growth_figure(services: Sequence[int] = SERVICE_GRID, endpoints: Sequen
                  x=0.52, len=0.48, y=-0.15, yanchor="top", pad=dict(t=10)),
         ],
     )
-    return fig
+    return _fast.figure(data, layout)
 
 
 def rules_bar_figure(services: int, endpoints_per_service: int, session_affinity: bool = False) -> go.Figure:
     """一组 (S, n) 的规则数按链分的柱状图（JupyterLab 面板用）。"""
     r = K.iptables_rule_count(services, endpoints_per_service, session_affinity)
     keys = ["KUBE-SERVICES", "KUBE-SVC", "KUBE-SEP", "filter"]
-    fig = go.Figure(go.Bar(x=["KUBE-SERVICES", "KUBE-SVC-*", "KUBE-SEP-*", "filter REJECT"],
-                           y=[r[k] for k in keys], text=[f"{r[k]:,}" for k in keys], textposition="outside",
-                           marker_color=["#c62828", "#1565c0", "#2e7d32", "#9e9e9e"]))
+    bar = dict(type="bar", x=["KUBE-SERVICES", "KUBE-SVC-*", "KUBE-SEP-*", "filter REJECT"],
+               y=[r[k] for k in keys], text=[f"{r[k]:,}" for k in keys], textposition="outside",
+               marker=dict(color=["#c62828", "#1565c0", "#2e7d32", "#9e9e9e"]))
     first = K.first_packet_rules(max(services, 1), max(endpoints_per_service, 1)) if services and endpoints_per_service else 0
-    fig.update_layout(template="plotly_white", height=380,
-                      title=dict(text=f"S={services:,}、n={endpoints_per_service}：规则合计 {r['total']:,} 条，"
-                                      f"nat 链 {r['nat_chains']:,} 个；首包平均比较约 {first:,.0f} 条", x=0.01,
-                                 font=dict(size=13)),
-                      yaxis=dict(title="规则数"), margin=dict(l=60, r=20, t=60, b=40))
-    return fig
+    return _fast.figure([bar], dict(
+        height=380,
+        title=dict(text=f"S={services:,}、n={endpoints_per_service}：规则合计 {r['total']:,} 条，"
+                        f"nat 链 {r['nat_chains']:,} 个；首包平均比较约 {first:,.0f} 条", x=0.01, font=dict(size=13)),
+        yaxis=dict(title=dict(text="规则数")), margin=dict(l=60, r=20, t=60, b=40)))

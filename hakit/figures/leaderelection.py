@@ -7,11 +7,13 @@
 """
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
-import plotly.graph_objects as go
-
+from hakit.figures import _fast
 from hakit.models import leaderelection as L
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 __all__ = ["LEASE_GRID", "lease_timeline_figure", "lease_slider_figure"]
 
@@ -25,7 +27,7 @@ def _row(s: int) -> str:
 
 
 def _traces(tl: L.Timeline) -> list:
-    """每次运行固定 5 条轨迹：续约、崩溃、租约倒计时、轮询（有效）、抢到租约。"""
+    """每次运行固定 5 条轨迹（plain dicts）：续约、崩溃、租约倒计时、轮询（有效）、抢到租约。"""
     n = len(tl.polls)
     cx, cy = [], []
     for s in range(n):
@@ -41,20 +43,21 @@ def _traces(tl: L.Timeline) -> list:
     win_y = [_row(tl.new_leader)] if tl.new_leader is not None else []
     ld = L.lease_seconds(tl.config.lease_duration)  # the Lease record keeps whole seconds
     return [
-        go.Scatter(x=tl.renewals, y=[_HOLDER] * len(tl.renewals), mode="markers", name="续约 Lease（renewTime）",
-                   marker=dict(symbol="line-ns-open", size=14, color="#1565c0", line=dict(width=2)),
-                   hovertemplate="t=%{x:.1f} s 续约<extra></extra>"),
-        go.Scatter(x=[tl.death_at], y=[_HOLDER], mode="markers", name="领导者崩溃",
-                   marker=dict(symbol="x", size=14, color="#c62828"),
-                   hovertemplate="t=%{x:.1f} s 崩溃<extra></extra>"),
-        go.Scatter(x=cx, y=cy, mode="lines", name=f"租约倒计时（观察到最后一次续约 + {ld:g} s）",
-                   line=dict(color="#fb8c00", width=6), opacity=0.45, hoverinfo="skip"),
-        go.Scatter(x=px, y=py, mode="markers", name="轮询：租约仍有效，不能抢",
-                   marker=dict(symbol="circle-open", size=8, color="#757575"),
-                   hovertemplate="t=%{x:.2f} s 轮询<extra></extra>"),
-        go.Scatter(x=win_x, y=win_y, mode="markers", name="租约已过期：抢到租约，成为新领导者",
-                   marker=dict(symbol="star", size=16, color="#2e7d32"),
-                   hovertemplate="t=%{x:.2f} s 接管<extra></extra>"),
+        dict(type="scatter", x=list(tl.renewals), y=[_HOLDER] * len(tl.renewals), mode="markers",
+             name="续约 Lease（renewTime）",
+             marker=dict(symbol="line-ns-open", size=14, color="#1565c0", line=dict(width=2)),
+             hovertemplate="t=%{x:.1f} s 续约<extra></extra>"),
+        dict(type="scatter", x=[tl.death_at], y=[_HOLDER], mode="markers", name="领导者崩溃",
+             marker=dict(symbol="x", size=14, color="#c62828"),
+             hovertemplate="t=%{x:.1f} s 崩溃<extra></extra>"),
+        dict(type="scatter", x=cx, y=cy, mode="lines", name=f"租约倒计时（观察到最后一次续约 + {ld:g} s）",
+             line=dict(color="#fb8c00", width=6), opacity=0.45, hoverinfo="skip"),
+        dict(type="scatter", x=px, y=py, mode="markers", name="轮询：租约仍有效，不能抢",
+             marker=dict(symbol="circle-open", size=8, color="#757575"),
+             hovertemplate="t=%{x:.2f} s 轮询<extra></extra>"),
+        dict(type="scatter", x=win_x, y=win_y, mode="markers", name="租约已过期：抢到租约，成为新领导者",
+             marker=dict(symbol="star", size=16, color="#2e7d32"),
+             hovertemplate="t=%{x:.2f} s 接管<extra></extra>"),
     ]
 
 
@@ -62,7 +65,7 @@ def _shapes(tl: L.Timeline) -> list:
     lo, hi = L.takeover_bounds(tl.config.lease_duration, tl.config.retry_period, jitter=True)
     r = tl.last_renewal
     out = [dict(type="rect", xref="x", yref="paper", x0=r + lo, x1=r + hi, y0=0, y1=1,
-                fillcolor="#a5d6a7", opacity=0.25, line_width=0, layer="below"),
+                fillcolor="#a5d6a7", opacity=0.25, line=dict(width=0), layer="below"),
            dict(type="line", xref="x", yref="paper", x0=r, x1=r, y0=0, y1=1,
                 line=dict(color="#1565c0", dash="dot", width=1))]
     if tl.takeover_at is not None:
@@ -80,10 +83,10 @@ def _title(tl: L.Timeline) -> str:
             f"({lo:g}, {hi:.1f}) s</sup>")
 
 
-def _layout(fig: go.Figure, tl: L.Timeline, n_rows: int) -> None:
-    fig.update_layout(
-        template="plotly_white", height=220 + 45 * n_rows, title=dict(text=_title(tl), x=0.5),
-        xaxis=dict(title="时间 (s)", range=[0, tl.horizon]),
+def _layout(tl: L.Timeline, n_rows: int) -> dict:
+    return dict(
+        height=220 + 45 * n_rows, title=dict(text=_title(tl), x=0.5),
+        xaxis=dict(title=dict(text="时间 (s)"), range=[0, tl.horizon]),
         yaxis=dict(categoryorder="array", categoryarray=[_row(s) for s in range(n_rows - 1, 0, -1)] + [_HOLDER]),
         # the legend sits on the figure's bottom edge (pixels, not a fraction of the short plot)
         shapes=_shapes(tl), legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0),
@@ -91,13 +94,15 @@ def _layout(fig: go.Figure, tl: L.Timeline, n_rows: int) -> None:
     )
 
 
-def lease_timeline_figure(tl: L.Timeline) -> go.Figure:
-    """一次 :func:`hakit.models.leaderelection.simulate` 结果的时间线。"""
+def lease_timeline_figure(tl: L.Timeline, note: Optional[str] = None) -> go.Figure:
+    """一次 :func:`hakit.models.leaderelection.simulate` 结果的时间线；``note``：图上方的红色提示。"""
     if not isinstance(tl, L.Timeline):
         raise ValueError("tl 必须是 hakit.models.leaderelection.simulate() 的结果（Timeline）")
-    fig = go.Figure(_traces(tl))
-    _layout(fig, tl, len(tl.polls) + 1)
-    return fig
+    layout = _layout(tl, len(tl.polls) + 1)
+    if note:
+        layout["annotations"] = [dict(text=note, xref="paper", yref="paper", x=0, y=1.02, showarrow=False,
+                                      font=dict(color="#c62828"), xanchor="left")]
+    return _fast.figure(_traces(tl), layout)
 
 
 def lease_slider_figure(lease_grid: Sequence[float] = LEASE_GRID, death_at: float = 20.0,
@@ -112,14 +117,11 @@ def lease_slider_figure(lease_grid: Sequence[float] = LEASE_GRID, death_at: floa
         active = grid.index(15.0) if 15.0 in grid else 0
     if not 0 <= active < len(grid):
         raise ValueError(f"active: Invalid value: {active}: 必须在 0 到 {len(grid) - 1} 之间")
-    fig = go.Figure()
+    data = []
     per = 5
     for k, tl in enumerate(runs):
         for tr in _traces(tl):
-            tr.visible = (k == active)
-            tr.showlegend = True
-            tr.legendgroup = tr.name
-            fig.add_trace(tr)
+            data.append(dict(tr, visible=k == active, showlegend=True, legendgroup=tr["name"]))
     steps = []
     for k, (ld, tl) in enumerate(zip(grid, runs)):
         vis = [False] * (per * len(runs))
@@ -127,10 +129,10 @@ def lease_slider_figure(lease_grid: Sequence[float] = LEASE_GRID, death_at: floa
         steps.append(dict(method="update", label=f"{ld:g} s",
                           args=[{"visible": vis}, {"title.text": _title(tl), "shapes": _shapes(tl),
                                                    "xaxis.range": [0, tl.horizon]}]))
-    _layout(fig, runs[active], standbys + 1)
+    layout = _layout(runs[active], standbys + 1)
     # the slider starts a fixed 50 px below the plot (under the time axis title), the legend (up
     # to four rows on a phone) below it on the bottom edge
-    fig.update_layout(height=fig.layout.height + 200, margin=dict(b=250),
-                      sliders=[dict(active=active, steps=steps, currentvalue=dict(prefix="leaseDuration："),
-                                    y=0, yanchor="top", x=0.02, len=0.9, pad=dict(t=50))])
-    return fig
+    _fast.merge(layout, dict(height=layout["height"] + 200, margin=dict(b=250),
+                             sliders=[dict(active=active, steps=steps, currentvalue=dict(prefix="leaseDuration："),
+                                           y=0, yanchor="top", x=0.02, len=0.9, pad=dict(t=50))]))
+    return _fast.figure(data, layout)

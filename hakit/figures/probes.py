@@ -7,12 +7,13 @@
 """
 from __future__ import annotations
 
-from typing import Optional, Sequence
-
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from hakit.figures import _fast
 from hakit.models import probes as P
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 ROW_ENDPOINTS = "endpoints（就绪）"
 ROW_STATE = "容器状态"

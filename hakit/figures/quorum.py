@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import functools
-from typing import Sequence
-
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from hakit.figures import _fast
 from hakit.models import quorum as Q
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 __all__ = ["P_GRID", "quorum_figure"]
 
@@ -20,7 +21,7 @@ def _pct(a: float) -> str:
 
 def quorum_figure(max_n: int = 7, p_grid: Sequence[float] = P_GRID, active: int = 2,
                   rtt_base: float = 0.5, rtt_jitter: float = 1.0, fsync: float = 2.0,
-                  send_cost: float = 0.3) -> go.Figure:
+                  send_cost: float = 0.3, title: Optional[str] = None) -> go.Figure:
     """三栏：(1) 多数派与可容忍故障数；(2) 集群可用性（几个 9），滑块选 p；(3) 期望提交延迟与
     p99（毫秒，:func:`~hakit.models.quorum.commit_latency_mean` / ``commit_latency_quantile``；follower
     RTT = ``rtt_base`` + 指数分布抖动，均值 ``rtt_jitter``；每次确认另加 ``fsync``；领导者每发一个
@@ -37,8 +38,8 @@ def quorum_figure(max_n: int = 7, p_grid: Sequence[float] = P_GRID, active: int 
     ns = list(range(1, max_n + 1))
     # Assembled as plain dicts (hakit.figures._fast): the same figure make_subplots + add_trace +
     # update_layout produced, without plotly's per-property validation (a live widget callback).
-    layout = _fast.subplot_layout(1, 3, horizontal_spacing=0.08,
-                                  subplot_titles=("多数派与可容忍故障数", "集群可用性（几个 9）", "写提交延迟 (ms)"))
+    layout = _fast.row_layout(3, horizontal_spacing=0.08,
+                              subplot_titles=("多数派与可容忍故障数", "集群可用性（几个 9）", "写提交延迟 (ms)"))
     data = [
         dict(type="bar", x=ns, y=[Q.majority(n) for n in ns], name="多数派 n//2+1", marker=dict(color="#1e88e5"),
              xaxis="x", yaxis="y"),
@@ -78,7 +79,7 @@ def quorum_figure(max_n: int = 7, p_grid: Sequence[float] = P_GRID, active: int 
                              x1=Q.MAX_RECOMMENDED, xref="x", y0=0, y1=1, yref="y domain")]
     _fast.merge(layout, dict(
         height=460, barmode="group",
-        title=dict(text="为什么是奇数个成员（etcd FAQ：建议最多 7 个）", x=0.5, y=0.97),
+        title=dict(text=title or "为什么是奇数个成员（etcd FAQ：建议最多 7 个）", x=0.5, y=0.97),
         legend=dict(orientation="h", y=1.13, yanchor="bottom", x=0),
         margin=dict(t=140, b=120),
     ))

@@ -7,12 +7,13 @@
 """
 from __future__ import annotations
 
-from typing import Optional, Sequence
-
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from hakit.figures import _fast
 from hakit.models import raft as R
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 ROLE_COLOR = {"follower": "#b0bec5", "precandidate": "#ffe082", "candidate": "#fb8c00",
               "leader": "#1565c0", "down": "#424242"}

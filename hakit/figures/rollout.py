@@ -6,13 +6,13 @@
 """
 from __future__ import annotations
 
-from typing import Optional, Sequence
-
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from hakit.figures import _fast
-
 from hakit.models import rollout as R
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 __all__ = ["rollout_figure", "rollout_slider_figure", "SURGE_GRID", "UNAVAILABLE_GRID"]
 

@@ -1,12 +1,13 @@
 """Redis Sentinel + HAProxy 故障转移时间线（甘特图），滑块选择 ``down-after-milliseconds``。"""
 from __future__ import annotations
 
-from typing import Sequence
-
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING, Sequence
 
 from hakit.figures import _fast
 from hakit.models import sentinel as S
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 __all__ = ["DOWN_AFTER_GRID", "failover_figure", "two_master_figure"]
 
@@ -103,6 +104,8 @@ def two_master_figure(inter_grid: Sequence[int] = (500, 1000, 2000), active: int
     def cap(r):
         lo, typ, hi = r["window"]
         return f"两个 role:master 同时在 HAProxy 后端：典型 {typ / 1000:.1f} s（{lo / 1000:.1f}–{hi / 1000:.1f} s）"
+
+    import plotly.graph_objects as go  # the static book's figure only: the live book ships no plotly
 
     fig = go.Figure()
     r0 = res[active]

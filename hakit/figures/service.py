@@ -1,11 +1,13 @@
 """Service 的 KUBE-SVC 链（滑块选后端数 n，下拉菜单选一个变为未就绪的 Pod）与 StatefulSet 身份表。"""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-import plotly.graph_objects as go
-
+from hakit.figures import _fast
 from hakit.models import service as S
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 __all__ = ["chain_state", "kube_svc_figure", "kube_svc_chain_figure", "statefulset_figure", "daemonset_update_figure"]
 
@@ -57,15 +59,19 @@ def kube_svc_chain_figure(endpoints: Sequence[S.Endpoint], service: str = "web",
     v = _chain_view(eps)
     lines = S.iptables_save(eps, service, namespace)
     chain = [ln for ln in lines if ln.startswith("-A KUBE-SVC-")] or lines
-    fig = go.Figure(go.Bar(x=v["x"], y=v["y"], text=v["text"], textposition="outside", cliponaxis=False,
-                           marker_color=v["colors"], hovertemplate="%{x}: %{y:.4f}<extra></extra>"))
     ann = _ann("<br>".join(chain))
     ann[0]["font"]["size"] = 9
-    fig.update_layout(template="plotly_white", height=460, showlegend=False, annotations=ann,
-                      title=dict(text="ClusterIP（iptables 模式）：每个 Pod 被选中的概率", x=0.01, xanchor="left"),
-                      yaxis=dict(title="被选中的概率", range=[0, 1.15]), xaxis=dict(title="EndpointSlice 中的端点"),
-                      margin=dict(t=60, l=60, r=20, b=60))
-    return fig
+    return _fast.figure([_bar(v)], dict(
+        height=460, showlegend=False, annotations=ann,
+        title=dict(text="ClusterIP（iptables 模式）：每个 Pod 被选中的概率", x=0.01, xanchor="left"),
+        yaxis=dict(title=dict(text="被选中的概率"), range=[0, 1.15]), xaxis=dict(title=dict(text="EndpointSlice 中的端点")),
+        margin=dict(t=60, l=60, r=20, b=60)))
+
+
+def _bar(v: dict) -> dict:
+    """The probability bars of one chain view (plain dict, hakit.figures._fast)."""
+    return dict(type="bar", x=v["x"], y=v["y"], text=v["text"], textposition="outside", cliponaxis=False,
+                marker=dict(color=v["colors"]), hovertemplate="%{x}: %{y:.4f}<extra></extra>")
 
 
 def _ann(cap: str) -> list:
@@ -100,24 +106,22 @@ def kube_svc_figure(n_grid: Sequence[int] = tuple(range(1, 7)), n: int = 3, unre
     active = n_grid.index(n)
     opts: list[int | None] = [None] + list(unready_choices)
     st = chain_state(n, None)
-    fig = go.Figure(go.Bar(x=st["x"], y=st["y"], text=st["text"], textposition="outside", cliponaxis=False,
-                           marker_color=st["colors"], hovertemplate="%{x}: %{y:.4f}<extra></extra>"))
     buttons = []
     for u in opts:
         s = chain_state(n, u)
         buttons.append(dict(method="update", label="全部就绪" if u is None else f"pod-{u} 未就绪",
                             args=[{"x": [s["x"]], "y": [s["y"]], "text": [s["text"]], "marker.color": [s["colors"]]},
                                   {"annotations": _ann(s["caption"]), "sliders": [_slider(n_grid, u, active)]}]))
-    fig.update_layout(
-        template="plotly_white", height=520,
+    return _fast.figure([_bar(st)], dict(
+        height=520,
         title=dict(text="ClusterIP（iptables 模式）：每个 Pod 被选中的概率", x=0.01, xanchor="left", y=0.98, yanchor="top"),
         # headroom: a 1/1 bar's label stays below the chain caption in the top right corner
-        yaxis=dict(title="被选中的概率", range=[0, 1.35], tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1]),
-        xaxis=dict(title="EndpointSlice 中的端点"), annotations=_ann(st["caption"]), sliders=[_slider(n_grid, None, active)],
+        yaxis=dict(title=dict(text="被选中的概率"), range=[0, 1.35], tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1]),
+        xaxis=dict(title=dict(text="EndpointSlice 中的端点")), annotations=_ann(st["caption"]),
+        sliders=[_slider(n_grid, None, active)],
         updatemenus=[dict(type="dropdown", buttons=buttons, active=0, x=0.0, xanchor="left", y=1.03, yanchor="bottom")],
         margin=dict(t=120, l=60, r=20, b=90), showlegend=False,
-    )
-    return fig
+    ))
 
 
 def statefulset_figure(name: str = "web", replicas: int = 3, service: str = "nginx", delete: int = 1) -> go.Figure:
@@ -142,19 +146,19 @@ def statefulset_figure(name: str = "web", replicas: int = 3, service: str = "ngi
         return vals, colors
 
     v0, c0 = cells(steps[-1][1])
-    fig = go.Figure(go.Table(header=dict(values=header, fill_color="#cfd8dc", align="left"),
-                             cells=dict(values=v0, fill_color=c0, align="left", height=26),
-                             columnwidth=[0.5, 0.8, 3.2, 1.2, 1.1, 0.5]))
+    table = dict(type="table", header=dict(values=header, fill=dict(color="#cfd8dc"), align="left"),
+                 cells=dict(values=v0, fill=dict(color=c0), align="left", height=26),
+                 columnwidth=[0.5, 0.8, 3.2, 1.2, 1.1, 0.5])
     sl = []
     for label, pods in steps:
         v, c = cells(pods)
         sl.append(dict(method="restyle", label=label, args=[{"cells.values": [v], "cells.fill.color": [c]}]))
-    fig.update_layout(template="plotly_white", height=300 + 26 * replicas,
-                      title=dict(text=f"StatefulSet {name}：身份在重建后保留，Pod IP 不保留", x=0.01, xanchor="left"),
-                      sliders=[dict(steps=sl, active=len(sl) - 1, currentvalue=dict(prefix="步骤："), pad=dict(t=10),
-                                    y=0, yanchor="top", font=dict(size=10), x=0.06, len=0.88)],
-                      margin=dict(t=50, l=10, r=10, b=100))
-    return fig
+    return _fast.figure([table], dict(
+        height=300 + 26 * replicas,
+        title=dict(text=f"StatefulSet {name}：身份在重建后保留，Pod IP 不保留", x=0.01, xanchor="left"),
+        sliders=[dict(steps=sl, active=len(sl) - 1, currentvalue=dict(prefix="步骤："), pad=dict(t=10),
+                      y=0, yanchor="top", font=dict(size=10), x=0.06, len=0.88)],
+        margin=dict(t=50, l=10, r=10, b=100)))
 
 
 def daemonset_update_figure(node_grid: Sequence[int] = (2, 3, 4, 6), p: float = 0.99) -> go.Figure:
@@ -176,16 +180,15 @@ def daemonset_update_figure(node_grid: Sequence[int] = (2, 3, 4, 6), p: float = 
         return [nines(n, pp) for n in nodes], [nines(n - 1, pp) for n in nodes]
 
     a, b = ys(p)
-    fig = go.Figure([go.Bar(x=[str(n) for n in nodes], y=a, name="平时（n 个节点有 Ingress）", marker_color=_READY),
-                     go.Bar(x=[str(n) for n in nodes], y=b, name="更新某个节点时（n−1 个）", marker_color="#fb8c00")])
+    data = [dict(type="bar", x=[str(n) for n in nodes], y=a, name="平时（n 个节点有 Ingress）", marker=dict(color=_READY)),
+            dict(type="bar", x=[str(n) for n in nodes], y=b, name="更新某个节点时（n−1 个）", marker=dict(color="#fb8c00"))]
     steps = []
     for pp in ps:
         a2, b2 = ys(pp)
         steps.append(dict(method="restyle", label=f"{pp:.1%}", args=[{"y": [a2, b2]}]))
-    fig.update_layout(template="plotly_white", height=420, barmode="group",
-                      title=dict(text="Ingress 可用：n 个节点中至少 1 个（VIP 对节点做健康检查）", x=0.01, xanchor="left"),
-                      xaxis=dict(title="Worker 节点数 n"), yaxis=dict(title="可用性（几个 9）"),
-                      sliders=[dict(steps=steps, active=ps.index(p), currentvalue=dict(prefix="单节点可用性 p = "),
-                                    pad=dict(t=50))],
-                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0), margin=dict(t=90))
-    return fig
+    return _fast.figure(data, dict(
+        height=420, barmode="group",
+        title=dict(text="Ingress 可用：n 个节点中至少 1 个（VIP 对节点做健康检查）", x=0.01, xanchor="left"),
+        xaxis=dict(title=dict(text="Worker 节点数 n")), yaxis=dict(title=dict(text="可用性（几个 9）")),
+        sliders=[dict(steps=steps, active=ps.index(p), currentvalue=dict(prefix="单节点可用性 p = "), pad=dict(t=50))],
+        legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0), margin=dict(t=90)))

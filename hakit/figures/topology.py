@@ -12,13 +12,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import networkx as nx
-import plotly.graph_objects as go
 
 from hakit.figures import _fast
 from hakit.models import topology as T
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 __all__ = ["COLORS", "STATUS_NAMES", "default_choices", "failure_figure",
            "Box", "box_layout", "GraphBlock", "graph_block", "legend_traces", "base_layout", "menu",

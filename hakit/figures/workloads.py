@@ -9,14 +9,16 @@ Pod（https://kubernetes.io/docs/concepts/overview/working-with-objects/owners-d
 """
 from __future__ import annotations
 
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING
 
 from hakit.figures import _fast
 from hakit.figures import topology as FT
-
 from hakit.figures.rollout import _COLORS as _ROLLOUT_COLORS
 from hakit.models import rollout as R
 from hakit.models import topology as T
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 __all__ = ["POD_COLORS", "ownership_states", "ownership_figure", "policy_failure_figure"]
 

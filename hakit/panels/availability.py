@@ -12,9 +12,8 @@ def render_nines(availability_pct: float = 99.99, outage_minutes: float = 30.0):
     """可用性（百分数，如 99.99）-> 停机预算图；标题里给出一次 ``outage_minutes`` 分钟的中断用掉的年度预算比例。"""
     a = float(availability_pct) / 100.0
     frac = A.budget_fraction(float(outage_minutes) * 60.0, a)  # 校验两个输入
-    fig = FA.nines_figure(levels=(a,), active=0)
-    fig.update_layout(title_text=f"可用性 {availability_pct}%：一次 {outage_minutes:g} 分钟的中断用掉年度预算的 {frac * 100:.1f}%")
-    return fig
+    return FA.nines_figure(levels=(a,), active=0,
+                           title=f"可用性 {availability_pct}%：一次 {outage_minutes:g} 分钟的中断用掉年度预算的 {frac * 100:.1f}%")
 
 
 def render_composition(p_pct: float = 99.0, n: int = 3, k: int = 2):
@@ -26,10 +25,9 @@ def render_composition(p_pct: float = 99.0, n: int = 3, k: int = 2):
     par = A.parallel(*([p] * n))
     if not 0 < p < 1:
         raise ValueError(f"p: Invalid value: {p_pct}: 单个组件的可用性必须在 0% 到 100% 之间（不含两端）")
-    fig = FA.composition_figure(p_grid=(p,), max_n=max(n, 2), active=0)
-    fig.update_layout(title_text=(f"n={n}, p={p_pct}%：串联 {ser * 100:.5f}%，并联 {par * 100:.7f}%，"
-                                  f"至少 {k} 个 {kn * 100:.5f}%"))
-    return fig
+    return FA.composition_figure(p_grid=(p,), max_n=max(n, 2), active=0,
+                                 title=(f"n={n}, p={p_pct}%：串联 {ser * 100:.5f}%，并联 {par * 100:.7f}%，"
+                                        f"至少 {k} 个 {kn * 100:.5f}%"))
 
 
 NINES = register(Panel(

@@ -91,17 +91,30 @@ def panel_html(name: str) -> str:
 
 
 def run(name: str, values_json: str) -> str:
-    """``{"figure": …}`` (the figure's Plotly JSON) or ``{"error": "<Chinese message>"}``."""
-    import plotly.io as pio
+    """``{"figure": …}`` (the figure's Plotly JSON) or ``{"error": "<Chinese message>"}``.
 
+    The figure is built as plain dicts (``hakit.figures._fast.as_dicts``: no plotly import, no
+    ``go.Figure``), the same figure the panel draws in JupyterLab (``tests/test_fast.py``)."""
+    from hakit.figures import _fast
     from hakit.figures._fit import fit_text
 
     try:
-        fig = get(name).compute(json.loads(values_json))
+        with _fast.as_dicts():
+            fig = get(name).compute(json.loads(values_json))
     except ValueError as exc:
         return json.dumps({"error": str(exc)}, ensure_ascii=False)
+    if not isinstance(fig, dict):  # a builder that still returns a go.Figure
+        fig = fig.to_dict()
     # titles wrapped for the 640 px figure, as the static book's figures (hakit.figures._render)
-    return '{"figure": ' + pio.to_json(fit_text(fig.to_dict()), validate=False, engine="json") + "}"
+    return '{"figure": ' + _json(fit_text(fig)) + "}"
+
+
+def _json(fig: dict) -> str:
+    try:
+        return json.dumps(fig, allow_nan=False, separators=(",", ":"))
+    except ValueError:  # NaN or ±inf: null, as plotly's JSON encoder writes them
+        strict = json.loads(json.dumps(fig), parse_constant=lambda _const: None)
+        return json.dumps(strict, separators=(",", ":"))
 
 
 def answer_placeholder(kind: str) -> str:

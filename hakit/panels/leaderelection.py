@@ -13,12 +13,9 @@ def render_leaderelection(lease_duration: float = 15.0, renew_deadline: float = 
     """运行 :func:`hakit.models.leaderelection.simulate` 并画时间线；参数不合法时抛出 ValueError。"""
     tl = L.simulate(death_at, lease_duration, renew_deadline, retry_period, standbys=standbys, seed=seed,
                     jitter=jitter)
-    fig = lease_timeline_figure(tl)
-    if L.overlap_possible(lease_duration, renew_deadline, retry_period):
-        fig.add_annotation(text="注意：leaseDuration < retryPeriod + renewDeadline，被隔离的旧领导者放弃之前"
-                                "新领导者可能已上任（双主）", xref="paper", yref="paper", x=0, y=1.02,
-                           showarrow=False, font=dict(color="#c62828"), xanchor="left")
-    return fig
+    note = ("注意：leaseDuration < retryPeriod + renewDeadline，被隔离的旧领导者放弃之前新领导者可能已上任（双主）"
+            if L.overlap_possible(lease_duration, renew_deadline, retry_period) else None)
+    return lease_timeline_figure(tl, note=note)
 
 
 PANEL = register(Panel(

@@ -13,11 +13,10 @@ def render_quorum(n: int = 3, p_pct: float = 99.0, alive: int = 2):
     p = float(p_pct) / 100.0
     ok = Q.has_quorum(n, alive)
     avail = Q.cluster_availability(n, p)
-    fig = FQ.quorum_figure(max_n=max(7, n), p_grid=(p,), active=0)
-    fig.update_layout(title_text=(f"n={n}：多数派 {Q.majority(n)}，可容忍 {Q.fault_tolerance(n)} 个故障；"
-                                  f"存活 {alive} 个 -> {'有' if ok else '没有'}法定人数；"
-                                  f"p={p_pct}% 时集群可用性 {avail * 100:.6f}%"))
-    return fig
+    return FQ.quorum_figure(max_n=max(7, n), p_grid=(p,), active=0,
+                            title=(f"n={n}：多数派 {Q.majority(n)}，可容忍 {Q.fault_tolerance(n)} 个故障；"
+                                   f"存活 {alive} 个 -> {'有' if ok else '没有'}法定人数；"
+                                   f"p={p_pct}% 时集群可用性 {avail * 100:.6f}%"))
 
 
 PANEL = register(Panel(
