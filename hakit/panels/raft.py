@@ -36,8 +36,10 @@ def render_raft(n: int, election_timeout_ms: float, heartbeat_ms: float, delay_m
     H = horizon_s * 1000.0
     parts = (R.Partition(0.3 * H, 0.7 * H, (("leader",),)),) if partition else ()
     crashes = (R.Crash("leader", 0.4 * H, 0.8 * H),) if crash else ()
+    # a client write every 250 ms, at most 100 in a run: on a 60 s axis closer commit marks would
+    # merge into a band, and every write costs the simulation a round of appends
     tr = R.simulate(cfg, horizon_ms=H, seed=seed, partitions=parts, crashes=crashes,
-                    write_every_ms=max(250.0, H / 200), record_messages=False)
+                    write_every_ms=max(250.0, H / 100), record_messages=False)
     return raft_timeline_figure(tr)
 
 
