@@ -93,6 +93,9 @@
     progress(0.92, "正在导入 hakit…");
     await new Promise((r) => setTimeout(r, 0)); // let the progress text paint
     const browser = py.pyimport("hakit.panels.browser");
+    // what is loaded now lives as long as the page: keep it out of the cyclic GC's full passes,
+    // which otherwise walk it during a redraw (gc.freeze)
+    py.runPython("import gc; gc.freeze()");
     stats.phases.import = performance.now() - t0;
     return browser;
   }
