@@ -49,6 +49,7 @@ def _cases() -> list[tuple[str, dict]]:
         decl = panels.get(name)
         cases.append((name, {}))
         cases.append((name, dict(decl.largest)))
+    cases.append(("leaderelection", {"lease_duration": 11}))   # draws the red double-leader note
     cases.append(("rollout", {"max_surge": "0", "max_unavailable": "0"}))
     cases.append(("rollout", {"replicas": "abc"}))
     return cases

@@ -93,9 +93,7 @@
     progress(0.92, "正在导入 hakit…");
     await new Promise((r) => setTimeout(r, 0)); // let the progress text paint
     const browser = py.pyimport("hakit.panels.browser");
-    // what is loaded now lives as long as the page: keep it out of the cyclic GC's full passes,
-    // which otherwise walk it during a redraw (gc.freeze)
-    py.runPython("import gc; gc.freeze()");
+    browser.settle();
     stats.phases.import = performance.now() - t0;
     return browser;
   }
@@ -133,7 +131,7 @@
     const form = root.querySelector(".hakit-live-controls");
     const status = root.querySelector("[data-hakit-status]");
     const holder = root.querySelector(".hakit-live-figure");
-    let browser = null, busy = false, again = false, gd = null;
+    let browser = null, busy = false, again = false, gd = null, settled = false;
 
     // One recompute + redraw; resolves with its duration in ms (the benchmark calls it).
     function compute() {
@@ -167,6 +165,7 @@
         drawn = window.Plotly.newPlot(gd, fig.data, fig.layout, PLOTLY_CONFIG);
       }
       return drawn.then(() => {
+        if (!settled) { settled = true; browser.settle(); } // the panel's modules are loaded now
         gd.classList.remove("hakit-live-stale");
         setStatus(status, "ready", "已在浏览器中计算（与 JupyterLab 相同的 hakit 代码）");
         return finish(t0, t1, "ready");

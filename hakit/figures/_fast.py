@@ -56,19 +56,24 @@ def merge(base: dict, update: dict) -> dict:
 
 def row_layout(cols: int, horizontal_spacing: float, subplot_titles: Sequence[str] = ()) -> dict:
     """The layout ``make_subplots(rows=1, cols=cols, horizontal_spacing=…, subplot_titles=…)``
-    produces, without its template: axis domains and anchors, one title annotation per column
-    (the same arithmetic as plotly's, so the floats are equal too)."""
+    produces, without its template: axis domains and anchors, a title annotation per column with a
+    title (plotly's arithmetic, summing and clamping as it does, so the floats are equal too).
+    ``0 ≤ horizontal_spacing ≤ 1 / (cols − 1)``, as make_subplots requires."""
+    if cols < 1 or not 0 <= horizontal_spacing * (cols - 1) <= 1:
+        raise ValueError(f"row_layout: Invalid value: cols={cols!r}, horizontal_spacing={horizontal_spacing!r}: "
+                         "cols ≥ 1 且 0 ≤ horizontal_spacing ≤ 1/(cols−1)")
     width = (1.0 - horizontal_spacing * (cols - 1)) / cols
     layout: dict = {}
     annotations = []
     for c in range(cols):
         sfx = "" if c == 0 else str(c + 1)
-        x0 = sum([width] * c) + c * horizontal_spacing  # summed as plotly sums it
-        layout[f"xaxis{sfx}"] = {"anchor": f"y{sfx}", "domain": [x0, x0 + width]}
+        x0 = sum([width] * c) + c * horizontal_spacing
+        x1 = x0 + width
+        layout[f"xaxis{sfx}"] = {"anchor": f"y{sfx}", "domain": [max(0.0, x0), min(1.0, x1)]}
         layout[f"yaxis{sfx}"] = {"anchor": f"x{sfx}", "domain": [0.0, 1.0]}
-        if c < len(subplot_titles):
+        if c < len(subplot_titles) and subplot_titles[c]:  # centred on the unclamped domain
             annotations.append({"font": {"size": 16}, "showarrow": False, "text": subplot_titles[c],
-                                "x": (x0 + (x0 + width)) / 2, "xanchor": "center", "xref": "paper",
+                                "x": sum([x0, x1]) / 2.0, "xanchor": "center", "xref": "paper",
                                 "y": 1.0, "yanchor": "bottom", "yref": "paper"})
     if annotations:
         layout["annotations"] = annotations

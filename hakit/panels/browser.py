@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import gc
 import html
 import io
 import json
@@ -21,7 +22,7 @@ from typing import Any
 
 from hakit.panels import Control, get
 
-__all__ = ["panel_html", "run", "check_answer", "parse_answer", "answer_placeholder", "START_LABEL"]
+__all__ = ["panel_html", "run", "settle", "check_answer", "parse_answer", "answer_placeholder", "START_LABEL"]
 
 START_LABEL = "在浏览器中运行"
 
@@ -115,6 +116,13 @@ def _json(fig: dict) -> str:
     except ValueError:  # NaN or ±inf: null, as plotly's JSON encoder writes them
         strict = json.loads(json.dumps(fig), parse_constant=lambda _const: None)
         return json.dumps(strict, separators=(",", ":"))
+
+
+def settle() -> None:
+    """Called by the page after boot and after a panel's first figure: what is loaded by then (the
+    modules, their functions and constants) lives as long as the page, so move it out of the cyclic
+    GC's reach (``gc.freeze``); otherwise a full collection walks it in the middle of a redraw."""
+    gc.freeze()
 
 
 def answer_placeholder(kind: str) -> str:
