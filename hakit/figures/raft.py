@@ -70,10 +70,15 @@ def _shapes(tr: R.RaftTrace) -> list:
             for a, b, _g in tr.partitions]
 
 
+def _partition_label(groups: tuple) -> str:
+    if len(groups) < 2:  # e.g. it isolates the leader, and there was none when it began
+        return "网络分区：无人被隔离（所有节点仍在同一组）"
+    return "网络分区：" + " | ".join("{" + ",".join(map(str, g)) + "}" for g in groups)
+
+
 def _annotations(tr: R.RaftTrace) -> list:
     return [dict(x=a / 1000, y=1.0, xref="x", yref="paper", yanchor="bottom", xanchor="left", showarrow=False,
-                 text="网络分区：" + " | ".join("{" + ",".join(map(str, g)) + "}" for g in groups),
-                 font=dict(size=11, color="#b71c1c"))
+                 text=_partition_label(groups), font=dict(size=11, color="#b71c1c"))
             for a, _b, groups in tr.partitions]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Sequence
 
 from hakit.figures import _fast
+from hakit.figures._fit import FIGURE_MIN_WIDTH, wrap
 from hakit.models import service as S
 
 if TYPE_CHECKING:
@@ -59,13 +60,17 @@ def kube_svc_chain_figure(endpoints: Sequence[S.Endpoint], service: str = "web",
     v = _chain_view(eps)
     lines = S.iptables_save(eps, service, namespace)
     chain = [ln for ln in lines if ln.startswith("-A KUBE-SVC-")] or lines
-    ann = _ann("<br>".join(chain))
-    ann[0]["font"]["size"] = 9
+    # the chain's rules go under the plot, wrapped as the book wraps an annotation on its narrowest
+    # (640 px) figure, and the figure grows by their lines: over the bars, 12 Pods' rules hid them
+    text = wrap("<br>".join(chain), 0.7 * FIGURE_MIN_WIDTH, 9)
+    below = round(9 * 1.3 * (text.count("<br>") + 1)) + 16   # plotly.js: 1.3 em a line, box padding
+    ann = _ann(text)
+    ann[0].update(x=0, xanchor="left", y=0, yanchor="top", yshift=-62, font=dict(size=9, family="monospace"))
     return _fast.figure([_bar(v)], dict(
-        height=460, showlegend=False, annotations=ann,
+        height=400 + below, showlegend=False, annotations=ann,
         title=dict(text="ClusterIP（iptables 模式）：每个 Pod 被选中的概率", x=0.01, xanchor="left"),
         yaxis=dict(title=dict(text="被选中的概率"), range=[0, 1.15]), xaxis=dict(title=dict(text="EndpointSlice 中的端点")),
-        margin=dict(t=60, l=60, r=20, b=60)))
+        margin=dict(t=60, l=60, r=20, b=70 + below)))
 
 
 def _bar(v: dict) -> dict:

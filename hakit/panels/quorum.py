@@ -15,7 +15,7 @@ def render_quorum(n: int = 3, p_pct: float = 99.0, alive: int = 2):
     avail = Q.cluster_availability(n, p)
     return FQ.quorum_figure(max_n=max(7, n), p_grid=(p,), active=0,
                             title=(f"n={n}：多数派 {Q.majority(n)}，可容忍 {Q.fault_tolerance(n)} 个故障；"
-                                   f"存活 {alive} 个 -> {'有' if ok else '没有'}法定人数；"
+                                   f"存活 {alive} 个 → {'有' if ok else '没有'}法定人数；"
                                    f"p={p_pct}% 时集群可用性 {avail * 100:.6f}%"))
 
 
