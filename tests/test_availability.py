@@ -111,6 +111,11 @@ def test_figures_and_widgets():
     assert len(g.data) == 4 and len(g.layout.sliders[0].steps) == 5
     assert "57.1%" in render_nines(99.99, 30).layout.title.text
     assert "99.9702" in render_composition(99.0, 3, 2).layout.title.text
+    # 15 × 99 % in parallel fail together with probability 1e-30: not "100.0000000%"
+    title = render_composition(99.0, 15, 8).layout.title.text
+    assert "并联 ≈100%（不可用率 1.0e-30）" in title and "100.0000000%" not in title
+    assert "串联 86.00584%" in title                       # 0.99 ** 15 = 0.8600584
+    assert "至少 0 个 100.00000%" in render_composition(99.0, 3, 0).layout.title.text  # k = 0: exactly 1
     with pytest.raises(ValueError):
         render_nines(100.5, 30)
     with pytest.raises(ValueError):

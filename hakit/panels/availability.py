@@ -16,18 +16,27 @@ def render_nines(availability_pct: float = 99.99, outage_minutes: float = 30.0):
                            title=f"可用性 {availability_pct}%：一次 {outage_minutes:g} 分钟的中断用掉年度预算的 {frac * 100:.1f}%")
 
 
+def _availability_text(q: float, digits: int) -> str:
+    """Availability ``1 − q`` as a percentage with ``digits`` decimals; where that would round to
+    100 % (15 components of 99 % in parallel: q = 1e-30, and 1 − q is 1.0 in floating point), the
+    unavailability instead, since 100 % would be false."""
+    if 0 < q * 100 < 0.5 * 10 ** -digits:
+        return f"≈100%（不可用率 {q:.1e}）"
+    return f"{(1 - q) * 100:.{digits}f}%"
+
+
 def render_composition(p_pct: float = 99.0, n: int = 3, k: int = 2):
     """单个组件可用性 p（百分数）、n 个组件、至少 k 个可用：标题给出串联、并联、k-of-n 的结果，图给出随 n 的变化。"""
     p = float(p_pct) / 100.0
     n = int(n)
-    kn = A.k_of_n(int(k), n, p)
-    ser = A.series(*([p] * n))
-    par = A.parallel(*([p] * n))
+    qk = A.unavailability_k_of_n(int(k), n, p)
+    qs = A.unavailability_series(n, p)
+    qp = A.unavailability_parallel(n, p)
     if not 0 < p < 1:
         raise ValueError(f"p: Invalid value: {p_pct}: 单个组件的可用性必须在 0% 到 100% 之间（不含两端）")
     return FA.composition_figure(p_grid=(p,), max_n=max(n, 2), active=0,
-                                 title=(f"n={n}, p={p_pct}%：串联 {ser * 100:.5f}%，并联 {par * 100:.7f}%，"
-                                        f"至少 {k} 个 {kn * 100:.5f}%"))
+                                 title=(f"n={n}, p={p_pct}%：串联 {_availability_text(qs, 5)}，"
+                                        f"并联 {_availability_text(qp, 7)}，至少 {k} 个 {_availability_text(qk, 5)}"))
 
 
 NINES = register(Panel(
