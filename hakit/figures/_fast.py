@@ -23,7 +23,7 @@ from hakit.figures._template import PLOTLY_WHITE
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-__all__ = ["as_dicts", "figure", "merge", "row_layout", "template", "stepped_groups"]
+__all__ = ["as_dicts", "figure", "merge", "row_layout", "template", "stepped_groups", "title_y"]
 
 _AS_DICTS = contextvars.ContextVar("hakit_figures_as_dicts", default=False)
 
@@ -52,6 +52,13 @@ def merge(base: dict, update: dict) -> dict:
         else:
             base[k] = v
     return base
+
+
+def title_y(height: float) -> float:
+    """``title.y`` that puts a title's first line 28 px below the top edge of a figure ``height`` px
+    tall: plotly.js draws a wrapped title's further lines downwards from the first, so they stay
+    inside the figure."""
+    return 1 - 28 / height
 
 
 def row_layout(cols: int, horizontal_spacing: float, subplot_titles: Sequence[str] = ()) -> dict:

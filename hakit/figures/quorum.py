@@ -82,11 +82,11 @@ def quorum_figure(max_n: int = 7, p_grid: Sequence[float] = P_GRID, active: int 
     layout["shapes"] = [dict(line=dict(color="#9e9e9e", dash="dot"), type="line", x0=Q.MAX_RECOMMENDED,
                              x1=Q.MAX_RECOMMENDED, xref="x", y0=0, y1=1, yref="y domain", showlegend=True,
                              name=f"etcd FAQ 建议的上限 n = {Q.MAX_RECOMMENDED}")]
+    height = 460
     _fast.merge(layout, dict(
-        height=460, barmode="group",
-        # the first line 28 px below the top edge: plotly draws a wrapped title's further lines
-        # downwards from it (the panel's title wraps to two)
-        title=dict(text=title or "为什么是奇数个成员（etcd FAQ：建议最多 7 个）", x=0.5, y=1 - 28 / 460),
+        height=height, barmode="group",
+        # the panel's title wraps to two lines
+        title=dict(text=title or "为什么是奇数个成员（etcd FAQ：建议最多 7 个）", x=0.5, y=_fast.title_y(height)),
         legend=dict(orientation="h", y=1.13, yanchor="bottom", x=0),
         margin=dict(t=140, b=120),
     ))

@@ -93,12 +93,12 @@ def _title(tr: R.RaftTrace, title: Optional[str]) -> str:
 
 def _layout(tr: R.RaftTrace, title: str, n_max: int) -> dict:
     rows = [ROW_COMMIT] + [_node(i) for i in range(n_max - 1, -1, -1)]
-    # The title's first line sits 28 px below the top edge (plotly draws the further lines of a
-    # title downwards from it), so the top margin keeps a row free above the plot for the
-    # partition label; the y range has headroom for the term label over a star on the top row.
+    # The title's first line sits 28 px below the top edge (_fast.title_y), so the top margin keeps
+    # a row free above the plot for the partition label; the y range has headroom for the term
+    # label over a star on the top row.
     height = 220 + 38 * (n_max + 1)
     layout = dict(
-        title=dict(text=title, y=1 - 28 / height, yanchor="middle"), barmode="overlay", height=height,
+        title=dict(text=title, y=_fast.title_y(height), yanchor="middle"), barmode="overlay", height=height,
         xaxis=dict(title=dict(text="时间（秒）"), range=[0, tr.horizon_ms / 1000]),
         yaxis=dict(type="category", categoryorder="array", categoryarray=rows, title=dict(text=""),
                    range=[-0.5, n_max + 0.9]),
@@ -138,7 +138,7 @@ def raft_scenarios_figure(names: Optional[Sequence[str]] = None, seeds: Sequence
     # the slider starts a fixed 50 px below the plot (under the time axis title), the legend (three
     # rows on a phone) below it on the bottom edge
     height = layout["height"] + 130
-    _fast.merge(layout, dict(height=height, margin=dict(b=210), title=dict(y=1 - 28 / height),
+    _fast.merge(layout, dict(height=height, margin=dict(b=210), title=dict(y=_fast.title_y(height)),
                              legend=dict(yref="container", y=0, yanchor="bottom"),
                              sliders=[dict(active=0, steps=steps, currentvalue=dict(prefix="场景·seed："),
                                            y=0, yanchor="top", x=0.02, len=0.92, pad=dict(t=50))]))

@@ -104,8 +104,6 @@ def run(name: str, values_json: str) -> str:
             fig = get(name).compute(json.loads(values_json))
     except ValueError as exc:
         return json.dumps({"error": str(exc)}, ensure_ascii=False)
-    if not isinstance(fig, dict):  # a builder that still returns a go.Figure
-        fig = fig.to_dict()
     # titles wrapped for the 640 px figure, as the static book's figures (hakit.figures._render)
     return '{"figure": ' + _json(fit_text(fig)) + "}"
 
